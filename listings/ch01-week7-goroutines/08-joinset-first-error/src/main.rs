@@ -1,0 +1,44 @@
+// Shows: cleanup after a failure. The first task to fail ends the wait; we abort
+// the others and drain the set so no task outlives the function that started it.
+// Run: cargo run -p ch01-08-joinset-first-error
+use std::time::Duration;
+use tokio::task::JoinSet;
+
+async fn check_order(id: u32) -> Result<u32, String> {
+    if id == 3 {
+        return Err(format!("order {id}: missing address"));
+    }
+    tokio::time::sleep(Duration::from_secs(10)).await; // a slow but valid check
+    Ok(id)
+}
+
+async fn check_all(ids: &[u32]) -> Result<Vec<u32>, String> {
+    let mut tasks = JoinSet::new();
+    for &id in ids {
+        tasks.spawn(check_order(id));
+    }
+
+    let mut passed = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined.expect("a check panicked") {
+            Ok(id) => passed.push(id),
+            Err(e) => {
+                tasks.abort_all(); // ask every remaining task to stop...
+                while tasks.join_next().await.is_some() {} // ...and wait until they have
+                return Err(e);
+            }
+        }
+    }
+    Ok(passed)
+}
+
+// One thread, so the task count printed at the end is exact (see the text).
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    match check_all(&[1, 2, 3, 4, 5]).await {
+        Ok(ids) => println!("all passed: {ids:?}"),
+        Err(e) => println!("stopped early: {e}"),
+    }
+    let alive = tokio::runtime::Handle::current().metrics().num_alive_tasks();
+    println!("tasks still alive: {alive}");
+}
