@@ -1,0 +1,203 @@
+//! The mdBook preprocessor: replaces each `{{#listing chNN-…/NN-…}}` line with the
+//! listing's caption, badge, code block and expected output, all derived from its
+//! declaration. mdBook runs it before its own `links` preprocessor.
+
+use crate::listing::{self, Kind, Listing, StdoutMode};
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+/// `preprocess supports <renderer>` answers yes for every renderer (html, markdown, test);
+/// `preprocess` reads `[context, book]` from stdin and writes the book to stdout.
+pub fn main(root: &Path, args: &[String]) -> Result<()> {
+    if args.first().map(String::as_str) == Some("supports") {
+        return Ok(());
+    }
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input)?;
+    let input: Value =
+        serde_json::from_str(&input).context("mdBook sent input that is not JSON")?;
+    let mut book = input.get(1).cloned().context("mdBook input has no book")?;
+    let listings = listing::load_all(root)?;
+    let by_id: HashMap<&str, &Listing> = listings.iter().map(|l| (l.id.as_str(), l)).collect();
+    let mut problems = Vec::new();
+    visit_chapters(&mut book, &mut |chapter| {
+        let path = chapter
+            .get("path")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_string();
+        if let Some(Value::String(content)) = chapter.get_mut("content") {
+            match expand(content, &by_id) {
+                Ok(new) => *content = new,
+                Err(e) => problems.push(format!("src/{path}: {e:#}")),
+            }
+        }
+    });
+    if !problems.is_empty() {
+        bail!("{}", problems.join("\n"));
+    }
+    serde_json::to_writer(std::io::stdout(), &book)?;
+    Ok(())
+}
+
+fn visit_chapters(v: &mut Value, f: &mut impl FnMut(&mut serde_json::Map<String, Value>)) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Object(ch)) = map.get_mut("Chapter") {
+                f(ch);
+            }
+            for child in map.values_mut() {
+                visit_chapters(child, f);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| visit_chapters(i, f)),
+        _ => {}
+    }
+}
+
+/// Expands every directive in one chapter's Markdown.
+pub fn expand(markdown: &str, by_id: &HashMap<&str, &Listing>) -> Result<String> {
+    let mut out = String::with_capacity(markdown.len());
+    for line in markdown.split_inclusive('\n') {
+        let trimmed = line.trim();
+        match trimmed
+            .strip_prefix("{{#listing")
+            .and_then(|r| r.strip_suffix("}}"))
+        {
+            Some(id) => {
+                let id = id.trim();
+                let Some(l) = by_id.get(id) else {
+                    bail!("`{trimmed}` names no listing (no listings/{id}/Cargo.toml)");
+                };
+                out.push_str(&render(l, by_id)?);
+            }
+            None if trimmed.contains("{{#listing") && !trimmed.contains("\\{{#listing") => {
+                bail!("`{trimmed}`: a listing directive must stand alone on its line");
+            }
+            None => out.push_str(&line.replace("\\{{#listing", "{{#listing")),
+        }
+    }
+    Ok(out)
+}
+
+/// The Markdown for one listing.
+pub fn render(l: &Listing, by_id: &HashMap<&str, &Listing>) -> Result<String> {
+    let code =
+        fs::read_to_string(&l.show).with_context(|| format!("reading {}", l.show.display()))?;
+    let mut md = String::new();
+    let anchor = format!("listing-{}", l.label());
+    let badge_detail = match l.kind {
+        Kind::CompileFail => format!(": {}", l.errors.join(", ")),
+        _ => String::new(),
+    };
+    writeln!(
+        md,
+        "<div class=\"listing kind-{}\" id=\"{anchor}\">\n",
+        l.kind.name()
+    )?;
+    writeln!(
+        md,
+        "<span class=\"listing-badge badge-{}\" title=\"{}\">{}{}</span> <a class=\"listing-label\" href=\"#{anchor}\">Listing {}</a>: {}\n",
+        l.kind.name(),
+        html_escape(l.kind.proof()),
+        l.kind.badge(),
+        html_escape(&badge_detail),
+        l.label(),
+        l.caption
+    )?;
+
+    // The code block. Test attributes come from the kind; `extern crate` lines (hidden from
+    // readers) let rustdoc find the dependencies in edition 2018+.
+    let mut info = vec!["rust".to_string()];
+    info.extend(l.kind.fence_attributes(&l.errors));
+    let fence = fence_for(&code);
+    writeln!(md, "{fence}{}", info.join(","))?;
+    for dep in &l.dependencies {
+        writeln!(md, "# extern crate {dep};")?;
+    }
+    md.push_str(&code);
+    if !code.ends_with('\n') {
+        md.push('\n');
+    }
+    if l.show.file_name().is_some_and(|n| n == "lib.rs") {
+        // rustdoc wraps code without `fn main` in one; a library must stay at crate level.
+        md.push_str("# fn main() {}\n");
+    }
+    writeln!(md, "{fence}\n")?;
+
+    let mut meta = format!(
+        "<code>{}</code> · run it with <code>{}</code>",
+        l.rel_dir(),
+        html_escape(&l.run_command())
+    );
+    if let Some(f) = &l.fixes {
+        let fixed = by_id[format!("{}/{f}", l.chapter_dir).as_str()];
+        write!(
+            meta,
+            " · fixes <a href=\"#listing-{0}\">Listing {0}</a>",
+            fixed.label()
+        )?;
+    }
+    writeln!(md, "<p class=\"listing-meta\">{meta}</p>\n")?;
+
+    if l.kind.has_output_file() {
+        let output = fs::read_to_string(l.output_file())?;
+        let (command, note) = match l.kind {
+            Kind::CompileFail => (format!("$ {}", l.run_command()), ""),
+            _ if l.stdout == StdoutMode::Sorted => (
+                format!("$ {}", l.run_command()),
+                " (threads finish in any order, so the lines may too)",
+            ),
+            _ => (format!("$ {}", l.run_command()), ""),
+        };
+        let what = if l.kind == Kind::CompileFail {
+            "The compiler's answer"
+        } else {
+            "Output"
+        };
+        writeln!(md, "<p class=\"listing-output-label\">{what}{note}:</p>\n")?;
+        let fence = fence_for(&output);
+        writeln!(
+            md,
+            "{fence}console\n{command}\n{output}{}{fence}\n",
+            if output.ends_with('\n') { "" } else { "\n" }
+        )?;
+    }
+    if let Some(results) = &l.results {
+        let table = fs::read_to_string(results)?;
+        writeln!(
+            md,
+            "<p class=\"listing-output-label\">Measured results:</p>\n\n{table}\n"
+        )?;
+    }
+    md.push_str("</div>\n");
+    Ok(md)
+}
+
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat((longest + 1).max(3))
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_outgrow_backticks_in_the_code() {
+        assert_eq!(fence_for("let s = \"```\";"), "````");
+        assert_eq!(fence_for("plain"), "```");
+    }
+}
