@@ -4,7 +4,7 @@
 use std::thread;
 
 fn main() {
-    let scores = vec![72, 95, 88, 61, 79, 90];
+    let scores = [72, 95, 88, 61, 79, 90];
     let (first_half, second_half) = scores.split_at(scores.len() / 2);
 
     let (sum_a, sum_b) = thread::scope(|s| {

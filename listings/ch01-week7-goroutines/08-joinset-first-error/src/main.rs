@@ -2,6 +2,7 @@
 // the others and drain the set so no task outlives the function that started it.
 // Run: cargo run -p ch01-08-joinset-first-error
 use std::time::Duration;
+use tokio::runtime::Handle;
 use tokio::task::JoinSet;
 
 async fn check_order(id: u32) -> Result<u32, String> {
@@ -39,6 +40,6 @@ async fn main() {
         Ok(ids) => println!("all passed: {ids:?}"),
         Err(e) => println!("stopped early: {e}"),
     }
-    let alive = tokio::runtime::Handle::current().metrics().num_alive_tasks();
+    let alive = Handle::current().metrics().num_alive_tasks();
     println!("tasks still alive: {alive}");
 }

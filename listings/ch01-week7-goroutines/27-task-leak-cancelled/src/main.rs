@@ -1,0 +1,51 @@
+// Shows: the fix for Listing 1-26. The poller also waits on a CancellationToken,
+// and its caller gets the JoinHandle; cancel, await, and no task is left alive.
+// Run: cargo run -p ch01-27-task-leak-cancelled
+use std::time::Duration;
+use tokio::runtime::Handle;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+fn start_poller(token: CancellationToken) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = token.cancelled() => return, // the exit Listing 1-26 lacked
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {} // check for work
+            }
+        }
+    })
+}
+
+fn alive_tasks() -> usize {
+    Handle::current().metrics().num_alive_tasks()
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let token = CancellationToken::new();
+    let pollers: Vec<_> = (0..3).map(|_| start_poller(token.clone())).collect();
+    tokio::task::yield_now().await; // let the pollers start
+    println!("alive tasks while running: {}", alive_tasks());
+
+    token.cancel(); // one call reaches every clone of the token
+    for poller in pollers {
+        poller.await.unwrap(); // and now we know each one has returned
+    }
+    println!("alive tasks after cancel: {}", alive_tasks());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn cancelling_leaves_no_task_behind() {
+        let token = CancellationToken::new();
+        let poller = start_poller(token.clone());
+        assert_eq!(alive_tasks(), 1);
+        token.cancel();
+        poller.await.unwrap();
+        assert_eq!(alive_tasks(), 0);
+    }
+}
