@@ -12,11 +12,15 @@ use std::time::Duration;
 /// An mdbook command that uses the pinned tools and this very binary as the listing
 /// preprocessor (book.toml's `cargo run` fallback is for people running mdbook by hand).
 pub fn mdbook(root: &Path, path: &std::ffi::OsStr) -> Result<Command> {
+    // If a workspace build relinked this binary while it runs, Linux reports the old file
+    // as "… (deleted)"; the new one at the same path is the same program.
     let exe = std::env::current_exe()?;
+    let exe = exe.to_string_lossy();
+    let exe = exe.strip_suffix(" (deleted)").unwrap_or(&exe);
     let mut cmd = Command::new("mdbook");
     cmd.current_dir(root).env("PATH", path).env(
         "MDBOOK_PREPROCESSOR__LISTINGS__COMMAND",
-        format!("{} preprocess", exe.display()),
+        format!("{exe} preprocess"),
     );
     Ok(cmd)
 }
@@ -59,12 +63,31 @@ pub fn build(root: &Path) -> Result<Vec<String>> {
     }
     if problems.is_empty() {
         problems.extend(check_html(root)?);
+        problems.extend(check_no_ignored_blocks(root)?);
     }
     if problems.is_empty() {
         eprintln!(
             "  book built: {}",
             root.join("book/html/index.html").display()
         );
+    }
+    Ok(problems)
+}
+
+/// A Rust block marked `ignore` would be skipped by `mdbook test` and skeptic alike: the
+/// book must not dodge its own tests.
+fn check_no_ignored_blocks(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for page in walk(&root.join("book/markdown"), "md")? {
+        for info in fence_infos(&fs::read_to_string(&page)?) {
+            let mut attrs = info.split(',').map(str::trim);
+            if attrs.next() == Some("rust") && attrs.any(|a| a == "ignore") {
+                let rel = page
+                    .strip_prefix(root.join("book/markdown"))
+                    .unwrap_or(&page);
+                problems.push(format!("src/{}: a ```{info} block: `ignore` skips the doctests; make it compile, or declare what it shows", rel.display()));
+            }
+        }
     }
     Ok(problems)
 }

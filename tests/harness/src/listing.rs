@@ -183,7 +183,7 @@ pub fn load_all(root: &Path) -> Result<Vec<Listing>> {
         if !is_chapter_dir(&chapter_dir) {
             problems.push(format!(
                 "{}: a listings folder must be named chNN-<chapter> (like src/chNN-<chapter>/)",
-                chapter.display()
+                crate::rel(&chapter)
             ));
             continue;
         }
@@ -301,7 +301,10 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
     let show = dir.join(decl.show.as_deref().unwrap_or("src/main.rs"));
     ensure!(
         show.is_file(),
-        err(format!("the shown file {} does not exist", show.display()))
+        err(format!(
+            "the shown file {} does not exist",
+            crate::rel(&show)
+        ))
     );
     let output = dir.join("output.txt");
     if kind.has_output_file() {
@@ -310,7 +313,7 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
             err(format!(
                 "kind `{}` needs {} (the output shown in the book)",
                 kind.name(),
-                output.display()
+                crate::rel(&output)
             ))
         );
     } else {
@@ -319,7 +322,7 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
             err(format!(
                 "kind `{}` shows no output; remove {}",
                 kind.name(),
-                output.display()
+                crate::rel(&output)
             ))
         );
     }
@@ -327,7 +330,7 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
     if let Some(r) = &results {
         ensure!(
             r.is_file(),
-            err(format!("the results file {} does not exist", r.display()))
+            err(format!("the results file {} does not exist", crate::rel(r)))
         );
     }
     if decl.loom.is_some() {
@@ -419,7 +422,7 @@ fn parse_number(dir_name: &str) -> Option<u32> {
 
 fn sorted_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut dirs: Vec<PathBuf> = fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
+        .with_context(|| format!("reading {}", crate::rel(dir)))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
         .collect();

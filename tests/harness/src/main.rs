@@ -38,6 +38,13 @@ fn run(args: &[String]) -> Result<()> {
     }
 }
 
+/// A path as the reader knows it: relative to the repository root.
+pub fn rel(p: &std::path::Path) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = root.ancestors().nth(2).unwrap_or(&root);
+    p.strip_prefix(root).unwrap_or(p).display().to_string()
+}
+
 /// The repository root: where book.toml is. The harness lives in tests/harness.
 fn repo_root() -> Result<PathBuf> {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
