@@ -384,6 +384,36 @@ fn check_run(l: &Listing, exe: &Path) -> Result<Problems> {
     Ok(p)
 }
 
+/// `cargo test` passed; make sure the tests each listing names as its proof are among the
+/// tests that ran (a renamed or deleted proof must not pass silently).
+fn check_proofs_exist(root: &Path, listings: &[Listing]) -> Result<Problems> {
+    let mut p = Vec::new();
+    for l in listings.iter().filter(|l| !l.proof.is_empty()) {
+        let mut cmd = cargo();
+        cmd.current_dir(root)
+            .args(["test", "--quiet", "-p", &l.package, "--", "--list"]);
+        let Some(out) = capture(&mut cmd, Duration::from_secs(600))? else {
+            p.push(format!("{}: listing its tests hung", l.manifest.display()));
+            continue;
+        };
+        let listed: BTreeSet<&str> = out
+            .stdout
+            .lines()
+            .filter_map(|t| t.strip_suffix(": test"))
+            .collect();
+        for name in &l.proof {
+            if !listed.contains(name.as_str()) {
+                p.push(format!(
+                    "{}: proof `{name}` is not a test of {} (its tests: {listed:?})",
+                    l.manifest.display(),
+                    l.package
+                ));
+            }
+        }
+    }
+    Ok(p)
+}
+
 fn sorted_lines(s: &str) -> String {
     let mut lines: Vec<&str> = s.lines().collect();
     lines.sort_unstable();

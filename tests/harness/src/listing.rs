@@ -20,6 +20,8 @@ pub enum Kind {
     LosesUpdates,
     Deadlocks,
     Bench,
+    Service,
+    Library,
 }
 
 impl Kind {
@@ -33,6 +35,8 @@ impl Kind {
             Kind::LosesUpdates => "loses-updates",
             Kind::Deadlocks => "deadlocks",
             Kind::Bench => "bench",
+            Kind::Service => "service",
+            Kind::Library => "library",
         }
     }
 
@@ -46,6 +50,8 @@ impl Kind {
             Kind::LosesUpdates => "loses updates",
             Kind::Deadlocks => "deadlocks",
             Kind::Bench => "benchmark",
+            Kind::Service => "service",
+            Kind::Library => "library",
         }
     }
 
@@ -66,6 +72,10 @@ impl Kind {
             Kind::Bench => {
                 "Checked: builds and measures the rows shown; the figures come from a real run."
             }
+            Kind::Service => {
+                "Checked: its tests start the real binary, signal it and check how it shuts down."
+            }
+            Kind::Library => "Checked: its tests and documentation examples pass.",
         }
     }
 
@@ -89,8 +99,9 @@ impl Kind {
                 .chain(errors.iter().filter(|e| is_error_code(e)).cloned())
                 .collect(),
             Kind::Panics => vec!["should_panic".into()],
-            // A deadlock never returns and a benchmark takes seconds: compile, don't run.
-            Kind::Deadlocks | Kind::Bench => vec!["no_run".into()],
+            // A deadlock never returns, a benchmark takes seconds and a service runs until
+            // it is signalled: compile them, don't run them.
+            Kind::Deadlocks | Kind::Bench | Kind::Service => vec!["no_run".into()],
             _ => vec![],
         }
     }
@@ -121,6 +132,8 @@ struct Declaration {
     loom: Option<String>,
     fixes: Option<String>,
     results: Option<String>,
+    #[serde(default)]
+    proof: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +155,8 @@ pub struct Listing {
     pub loom: Option<String>,
     pub fixes: Option<String>,
     pub results: Option<PathBuf>,
+    /// Tests of the crate that prove its claim: each must exist (and `cargo test` passes).
+    pub proof: Vec<String>,
     /// Crate names (`tokio_util`) of the normal dependencies, for `extern crate` lines.
     pub dependencies: Vec<String>,
 }
@@ -168,6 +183,7 @@ impl Listing {
                 format!("cargo build --manifest-path {}/Cargo.toml", self.rel_dir())
             }
             Kind::Bench => format!("cargo run --release -p {}", self.package),
+            Kind::Library => format!("cargo test -p {}", self.package),
             _ => format!("cargo run -p {}", self.package),
         }
     }
@@ -375,6 +391,7 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
         loom: decl.loom,
         fixes: decl.fixes,
         results,
+        proof: decl.proof,
         dependencies,
     })
 }
