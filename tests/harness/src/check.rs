@@ -82,11 +82,10 @@ pub fn run_all(root: &Path) -> Result<()> {
                 "book-doctest",
                 "--quiet",
             ]))?;
-            Ok(if ok {
-                vec![]
-            } else {
-                vec!["cargo test failed (above)".into()]
-            })
+            if !ok {
+                return Ok(vec!["cargo test failed (above)".into()]);
+            }
+            check_proofs_exist(root, &listings)
         },
     );
     step(
