@@ -1,22 +1,7 @@
-// Threads vs tasks, measured on this machine.
-//
-// For an OS thread (`std::thread`) and a tokio task, on the multi-threaded runtime and on
-// the current-thread runtime, this measures:
-//
-// - spawn + run to completion (thread: spawn + join; task: spawn + await), one at a time
-//   and in batches;
-// - memory per parked unit: for tasks, the live heap bytes counted by the global allocator
-//   below while 100 000 tasks wait on a `Notify`; for threads, the stack each one reserves
-//   (configuration, not a measurement), how much of it is resident, and the heap bytes
-//   counted while 2 000 threads wait;
-// - a message round trip: two threads over `sync_channel(0)`, two spawned tasks over a
-//   tokio `mpsc` channel of capacity 1;
-// - how many can be parked at once: 2 000 threads, 100 000 tasks.
-//
-// Times are the median of several runs. It prints a Markdown table and a line that
-// describes the machine. Run it with
-// `cargo run --release -p ch01-20-threads-vs-tasks-bench`;
-// with `BENCH_QUICK=1` it runs tiny counts: the same rows, figures that mean nothing.
+// Threads vs tasks, measured: spawn cost, memory per parked unit, message round trip and
+// how many can be parked at once, for std threads and tokio tasks on both runtimes.
+// Run: `cargo run --release -p ch01-20-threads-vs-tasks-bench` (prints a Markdown table);
+// `BENCH_QUICK=1` runs tiny counts with the same rows, for the book's tests.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::future::Future;
