@@ -19,7 +19,11 @@ fn main() {
     let mut docs = Vec::new();
     collect(&dir, &dir, &out.join("book"), &mut docs);
     docs.sort();
-    assert!(!docs.is_empty(), "no Markdown in {}: run `mdbook build` first", dir.display());
+    assert!(
+        !docs.is_empty(),
+        "no Markdown in {}: run `mdbook build` first",
+        dir.display()
+    );
     skeptic::generate_doc_tests(&docs);
 }
 
