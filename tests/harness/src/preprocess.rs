@@ -24,6 +24,21 @@ pub fn main(root: &Path, args: &[String]) -> Result<()> {
     let mut book = input.get(1).cloned().context("mdBook input has no book")?;
     let listings = listing::load_all(root)?;
     let by_id: HashMap<&str, &Listing> = listings.iter().map(|l| (l.id.as_str(), l)).collect();
+    // First pass: which page shows each listing, for `{{#ref}}` links.
+    let mut pages: HashMap<String, String> = HashMap::new();
+    visit_chapters(&mut book, &mut |chapter| {
+        let path = chapter
+            .get("path")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let content = chapter
+            .get("content")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        for (_, id) in listing::directives(content) {
+            pages.insert(id, path.to_string());
+        }
+    });
     let mut problems = Vec::new();
     visit_chapters(&mut book, &mut |chapter| {
         let path = chapter
@@ -32,7 +47,7 @@ pub fn main(root: &Path, args: &[String]) -> Result<()> {
             .unwrap_or("?")
             .to_string();
         if let Some(Value::String(content)) = chapter.get_mut("content") {
-            match expand(content, &by_id) {
+            match expand(content, &by_id).and_then(|c| expand_refs(&c, &path, &by_id, &pages)) {
                 Ok(new) => *content = new,
                 Err(e) => problems.push(format!("src/{path}: {e:#}")),
             }
@@ -83,6 +98,55 @@ pub fn expand(markdown: &str, by_id: &HashMap<&str, &Listing>) -> Result<String>
         }
     }
     Ok(out)
+}
+
+/// Replaces each `{{#ref chNN-…/NN-…}}` in running text with a link, "Listing N-M", to
+/// the listing where the book shows it, so prose never carries a number that can go stale.
+pub fn expand_refs(
+    markdown: &str,
+    page: &str,
+    by_id: &HashMap<&str, &Listing>,
+    pages: &HashMap<String, String>,
+) -> Result<String> {
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    while let Some(pos) = rest.find("{{#ref ") {
+        let escaped = rest[..pos].ends_with('\\');
+        out.push_str(&rest[..if escaped { pos - 1 } else { pos }]);
+        let after = &rest[pos..];
+        let end = after
+            .find("}}")
+            .context("`{{#ref` without its closing `}}`")?
+            + 2;
+        if escaped {
+            out.push_str(&after[..end]);
+        } else {
+            let id = after["{{#ref ".len()..end - 2].trim();
+            let l = by_id
+                .get(id)
+                .with_context(|| format!("`{{{{#ref {id}}}}}` names no listing"))?;
+            let shown_on = pages
+                .get(id)
+                .with_context(|| format!("`{{{{#ref {id}}}}}`: no page shows that listing"))?;
+            let href = if shown_on == page {
+                String::new()
+            } else {
+                relative_link(page, shown_on)
+            };
+            write!(out, "[Listing {}]({href}#listing-{})", l.label(), l.label())?;
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The relative link from one page of the book to another (both relative to `src/`).
+fn relative_link(from: &str, to: &str) -> String {
+    let depth = Path::new(from)
+        .parent()
+        .map_or(0, |p| p.components().count());
+    format!("{}{to}", "../".repeat(depth))
 }
 
 /// The Markdown for one listing.
@@ -194,6 +258,15 @@ fn html_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_between_pages_are_relative() {
+        assert_eq!(
+            relative_link("ch01-a/x.md", "ch01-a/y.md"),
+            "../ch01-a/y.md"
+        );
+        assert_eq!(relative_link("intro.md", "ch01-a/y.md"), "ch01-a/y.md");
+    }
 
     #[test]
     fn fences_outgrow_backticks_in_the_code() {
