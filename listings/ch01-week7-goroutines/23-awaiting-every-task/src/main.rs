@@ -1,5 +1,5 @@
-// Shows: the fix for Listing 1-22. Keep every `JoinHandle` and await it; `main`
-// cannot return until each task has finished.
+// Shows: the fix for forgetting to wait. Keep every `JoinHandle` and await it;
+// `main` cannot return until each task has finished.
 // Run: cargo run -p ch01-23-awaiting-every-task
 #[tokio::main(flavor = "current_thread")]
 async fn main() {

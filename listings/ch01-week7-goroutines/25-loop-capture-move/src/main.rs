@@ -1,5 +1,5 @@
-// Shows: the fix for Listing 1-24. `move` copies `i` into each closure,
-// so every thread prints its own number.
+// Shows: the fix for the borrowed loop variable. `move` copies `i` into each
+// closure, so every thread prints its own number.
 // Run: cargo run -p ch01-25-loop-capture-move (the lines come in any order)
 use std::thread;
 

@@ -1,5 +1,5 @@
-// Shows: the fix for Listing 1-26. The poller also waits on a CancellationToken,
-// and its caller gets the JoinHandle; cancel, await, and no task is left alive.
+// Shows: the fix for the leak. The poller also waits on a CancellationToken, and
+// its caller gets the JoinHandle: cancel, await, and no task is left alive.
 // Run: cargo run -p ch01-27-task-leak-cancelled
 use std::time::Duration;
 use tokio::runtime::Handle;
@@ -10,7 +10,7 @@ fn start_poller(token: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             tokio::select! {
-                _ = token.cancelled() => return, // the exit Listing 1-26 lacked
+                _ = token.cancelled() => return, // the way out the leaky version lacked
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {} // check for work
             }
         }
