@@ -626,7 +626,12 @@ fn check_compile_errors(
             ));
         }
     }
-    let rendered: String = errors.iter().map(|e| e.rendered.as_str()).collect();
+    let rendered = normalize_rustc_paths(
+        &errors
+            .iter()
+            .map(|e| e.rendered.as_str())
+            .collect::<String>(),
+    );
     let shown = fs::read_to_string(l.output_file())?;
     if shown.trim_end() != rendered.trim_end() {
         p.push(format!(
@@ -636,6 +641,27 @@ fn check_compile_errors(
         ));
     }
     Ok(p)
+}
+
+/// rustc's notes can point into the standard library as `/rustc/<commit hash>/library/…`;
+/// the hash changes with every toolchain, so the book shows `/rustc/<hash>/` instead.
+fn normalize_rustc_paths(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("/rustc/") {
+        let after = &rest[pos + "/rustc/".len()..];
+        let hash_len = after.bytes().take_while(u8::is_ascii_hexdigit).count();
+        out.push_str(&rest[..pos]);
+        if hash_len == 40 && after[40..].starts_with('/') {
+            out.push_str("/rustc/<hash>");
+            rest = &after[40..];
+        } else {
+            out.push_str("/rustc/");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn copy_listing(src: &Path, dest: &Path) -> Result<()> {
@@ -894,6 +920,17 @@ mod tests {
     fn table_rows_skip_header_and_rule() {
         let t = "| measure | a |\n|---|---|\n| spawn | 1 |\n| memory | 2 |\n";
         assert_eq!(table_rows(t), vec!["spawn", "memory"]);
+    }
+
+    #[test]
+    fn rustc_commit_hashes_are_hidden() {
+        let hash = "59807616e1fa2540724bfbac14d7976d7e4a3860";
+        let text = format!("--> /rustc/{hash}/library/std/src/thread/scoped.rs:203:34");
+        assert_eq!(
+            normalize_rustc_paths(&text),
+            "--> /rustc/<hash>/library/std/src/thread/scoped.rs:203:34"
+        );
+        assert_eq!(normalize_rustc_paths("/rustc/short/"), "/rustc/short/");
     }
 
     #[test]

@@ -28,7 +28,9 @@ fn count(threads: usize, per_thread: usize) -> usize {
     for handle in handles {
         handle.join().unwrap();
     }
-    *counter.lock().unwrap()
+    // A named guard is dropped before `counter`; edition 2021 needs that spelled out.
+    let total = counter.lock().unwrap();
+    *total
 }
 
 fn main() {
