@@ -99,6 +99,10 @@ pub fn run_all(root: &Path) -> Result<()> {
     );
     if book_ok {
         step(
+            "the book in a browser (no raw directives or console errors; badges, admonitions, search)",
+            &mut || crate::browser::check(root, &target_dir(root)),
+        );
+        step(
             "skeptic: the book's Rust blocks under cargo test",
             &mut || check_skeptic(root),
         );
@@ -863,20 +867,24 @@ fn check_mdbook_test(root: &Path) -> Result<Problems> {
     let mut cache = TestedChapters::load(target_dir(root).join("doctest/mdbook-test-passed"));
     let mut p = Vec::new();
     let mut tested = 0;
+    // The libraries rustdoc links against: their file names carry cargo's hashes, so a
+    // changed dependency changes this.
+    let mut rlibs: Vec<String> = fs::read_dir(&deps)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.ends_with(".rlib"))
+                .collect()
+        })
+        .unwrap_or_default();
+    rlibs.sort();
+    let libraries = fnv(rlibs.join("\n").as_bytes());
     for page in summary_pages(root)? {
         let expanded = fs::read(markdown.join(&page)).unwrap_or_default();
         let (total, _) = book::count_rust_blocks_in(&String::from_utf8_lossy(&expanded));
         if total == 0 {
             continue;
         }
-        let key = format!(
-            "{page} {:016x} {}",
-            fnv(&expanded),
-            fs::metadata(&deps)
-                .and_then(|m| m.modified())
-                .map(|t| format!("{t:?}"))
-                .unwrap_or_default()
-        );
+        let key = format!("{page} {:016x} {libraries:016x}", fnv(&expanded));
         if cache.contains(&key) {
             continue;
         }
@@ -906,7 +914,7 @@ fn check_mdbook_test(root: &Path) -> Result<Problems> {
 }
 
 /// A small, stable hash (FNV-1a) for the chapter cache.
-fn fnv(bytes: &[u8]) -> u64 {
+pub fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf29ce484222325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
     })

@@ -8,6 +8,7 @@
 //! - `preprocess`: the mdBook preprocessor that renders `{{#listing}}` (mdBook calls it).
 
 mod book;
+mod browser;
 mod check;
 mod listing;
 mod preprocess;

@@ -1,0 +1,318 @@
+//! The book as readers meet it: every page rendered in headless Chromium, with its scripts
+//! run. A page fails on a raw `{{#` directive, a console message, or a listing badge or
+//! admonition that isn't visible; search must find listings by name; screenshots of a few
+//! pages (light, dark, print) are saved for CI to keep.
+
+use crate::book::{TestedChapters, walk};
+use crate::process::{self, capture};
+use anyhow::{Context, Result, bail};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// The one console message allowed: mdBook asks play.rust-lang.org which crates it has,
+/// to decide where to show a Run button, and this check runs offline.
+const OFFLINE_PLAYGROUND_FETCH: &str = "Failed to fetch\", source: ";
+
+pub fn check(root: &Path, target: &Path) -> Result<Vec<String>> {
+    let chromium = find_chromium()?;
+    let html_root = root.join("book/html");
+    let work = target.join("browser");
+    fs::create_dir_all(&work)?;
+    let theme = [
+        "theme/listings.css",
+        "theme/listings.js",
+        "theme/mdbook-admonish.css",
+    ]
+    .iter()
+    .map(|f| fs::read(root.join(f)).unwrap_or_default())
+    .fold(0u64, |h, bytes| h ^ crate::check::fnv(&bytes));
+    let mut cache = TestedChapters::load(work.join("pages-passed"));
+    let pages: Vec<PathBuf> = walk(&html_root, "html")?
+        .into_iter()
+        .filter(|p| !p.ends_with("toc.html"))
+        .filter(|p| {
+            let key = page_key(&html_root, p, theme);
+            !cache.contains(&key)
+        })
+        .collect();
+
+    // Two browsers at a time: this machine has two cores.
+    let results: Vec<(PathBuf, Result<Vec<String>>)> = std::thread::scope(|s| {
+        let halves: Vec<Vec<PathBuf>> = vec![
+            pages.iter().step_by(2).cloned().collect(),
+            pages.iter().skip(1).step_by(2).cloned().collect(),
+        ];
+        let handles: Vec<_> = halves
+            .into_iter()
+            .enumerate()
+            .map(|(n, half)| {
+                let chromium = &chromium;
+                let profile = work.join(format!("profile-{n}"));
+                s.spawn(move || {
+                    half.into_iter()
+                        .map(|page| {
+                            let r = check_page(chromium, &profile, &page);
+                            (page, r)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("browser thread"))
+            .collect()
+    });
+    let mut problems = Vec::new();
+    for (page, result) in results {
+        match result {
+            Ok(p) if p.is_empty() => cache.insert(page_key(&html_root, &page, theme))?,
+            Ok(p) => problems.extend(p),
+            Err(e) => problems.push(format!("{}: {e:#}", crate::rel(&page))),
+        }
+    }
+    eprintln!(
+        "  browser: {} page(s) rendered and checked (unchanged pages that passed before skipped)",
+        pages.len()
+    );
+    problems.extend(check_search(root, &chromium, &work)?);
+    if !pages.is_empty() || !work.join("screenshots").is_dir() {
+        problems.extend(screenshots(&chromium, &html_root, &work)?);
+    }
+    Ok(problems)
+}
+
+fn page_key(html_root: &Path, page: &Path, theme: u64) -> String {
+    let bytes = fs::read(page).unwrap_or_default();
+    let rel = page.strip_prefix(html_root).unwrap_or(page).display();
+    format!("{rel} {:016x} {theme:016x}", crate::check::fnv(&bytes))
+}
+
+fn browser(chromium: &Path, profile: &Path) -> Command {
+    let mut cmd = Command::new(chromium);
+    // As the machine's own probe starts it: no sandbox (root), and nothing that reaches
+    // for the network in the background.
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=5000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
+fn url(page: &Path, query: &str) -> String {
+    format!("file://{}{query}", page.display())
+}
+
+/// Renders one page and reads what its scripts recorded.
+fn check_page(chromium: &Path, profile: &Path, page: &Path) -> Result<Vec<String>> {
+    let rel = crate::rel(page);
+    let source = fs::read_to_string(page)?;
+    let mut cmd = browser(chromium, profile);
+    cmd.arg("--dump-dom").arg(url(page, ""));
+    let out = capture(&mut cmd, Duration::from_secs(60))?.context("Chromium hung")?;
+    if !out.status.success() {
+        bail!("Chromium failed ({}): {}", out.status, out.stderr);
+    }
+    let dom = out.stdout;
+    let mut p = Vec::new();
+    if let Some(pos) = dom.find("{{#") {
+        let snippet: String = dom[pos..].chars().take(60).collect();
+        p.push(format!("{rel}: the page shows a raw directive: {snippet}"));
+    }
+    for line in out.stderr.lines().filter(|l| l.contains(":CONSOLE")) {
+        if !(line.contains(OFFLINE_PLAYGROUND_FETCH) && line.contains("book.js")) {
+            p.push(format!(
+                "{rel}: console: {}",
+                line.split("] ").nth(1).unwrap_or(line)
+            ));
+        }
+    }
+    if page.ends_with("404.html") {
+        return Ok(p);
+    }
+    let listings = source.matches("<div class=\"listing ").count();
+    let admonitions = source.matches("class=\"admonition ").count();
+    for (attr, want, what) in [
+        ("data-listing-badges", listings, "listing badges"),
+        ("data-admonitions", admonitions, "admonitions"),
+    ] {
+        let expected = format!("{want}/{want}");
+        match attribute(&dom, attr) {
+            Some(got) if got == expected => {}
+            Some(got) => p.push(format!(
+                "{rel}: {what}: {got} visible and styled, expected {expected} (is the stylesheet missing?)"
+            )),
+            None => p.push(format!("{rel}: theme/listings.js did not run (no {attr} mark on the page)")),
+        }
+    }
+    Ok(p)
+}
+
+fn attribute(html: &str, name: &str) -> Option<String> {
+    let needle = format!("{name}=\"");
+    let start = html.find(&needle)? + needle.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
+/// For the first listing of each chapter, the book's search must list the page that
+/// shows it when asked for the listing's name ("spawn and join" for 01-spawn-and-join).
+fn check_search(root: &Path, chromium: &Path, work: &Path) -> Result<Vec<String>> {
+    let listings = crate::listing::load_all(root)?;
+    let html_root = root.join("book/html");
+    let pages = walk(&html_root, "html")?;
+    let mut p = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for l in listings.iter().filter(|l| seen.insert(l.chapter)) {
+        let anchor = format!("id=\"listing-{}\"", l.label());
+        let Some(page) = pages
+            .iter()
+            .filter(|pg| !pg.ends_with("print.html"))
+            .find(|pg| fs::read_to_string(pg).is_ok_and(|t| t.contains(&anchor)))
+        else {
+            p.push(format!(
+                "{}: no page of the book shows it",
+                l.manifest.display()
+            ));
+            continue;
+        };
+        let name = l.id.rsplit('/').next().unwrap_or_default();
+        let words = name
+            .split_once('-')
+            .map_or(name, |(_, w)| w)
+            .replace('-', " ");
+        let mut cmd = browser(chromium, &work.join("profile-search"));
+        cmd.arg("--dump-dom").arg(url(
+            &html_root.join("index.html"),
+            &format!("?search={}", words.replace(' ', "%20")),
+        ));
+        let out = capture(&mut cmd, Duration::from_secs(60))?.context("Chromium hung")?;
+        let rel_page = page.strip_prefix(&html_root)?.display().to_string();
+        let results = out
+            .stdout
+            .split("id=\"searchresults\"")
+            .nth(1)
+            .unwrap_or("");
+        let results = results.split("</ul>").next().unwrap_or("");
+        if !results.contains(&format!("href=\"{rel_page}")) {
+            p.push(format!(
+                "search: looking for \"{words}\" does not list {rel_page}, the page that shows listing {}",
+                l.id
+            ));
+        }
+    }
+    Ok(p)
+}
+
+/// Screenshots for CI to keep: the introduction, a chapter page in light and dark themes,
+/// and the print view.
+fn screenshots(chromium: &Path, html_root: &Path, work: &Path) -> Result<Vec<String>> {
+    let dir = work.join("screenshots");
+    fs::create_dir_all(&dir)?;
+    let chapter_page = walk(html_root, "html")?
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("/ch01-") && p.ends_with("pitfalls.html"))
+        .unwrap_or_else(|| html_root.join("index.html"));
+    let shots = [
+        (
+            "introduction-light.png",
+            html_root.join("index.html"),
+            false,
+            "1280,1600",
+        ),
+        (
+            "chapter-light.png",
+            chapter_page.clone(),
+            false,
+            "1280,2400",
+        ),
+        ("chapter-dark.png", chapter_page, true, "1280,2400"),
+        (
+            "print-view.png",
+            html_root.join("print.html"),
+            false,
+            "1000,3000",
+        ),
+    ];
+    let mut p = Vec::new();
+    for (name, page, dark, size) in shots {
+        let file = dir.join(name);
+        let mut cmd = browser(chromium, &work.join("profile-shots"));
+        if dark {
+            cmd.arg("--force-dark-mode");
+        }
+        cmd.arg(format!("--window-size={size}"))
+            .arg(format!("--screenshot={}", file.display()))
+            .arg(url(&page, ""));
+        let out = capture(&mut cmd, Duration::from_secs(60))?.context("Chromium hung")?;
+        let size = fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        if !out.status.success() || size < 10_000 {
+            p.push(format!(
+                "screenshot {name} of {} failed: {}",
+                crate::rel(&page),
+                out.stderr
+            ));
+        }
+    }
+    eprintln!("  screenshots: {}", crate::rel(&dir));
+    Ok(p)
+}
+
+/// `$CHROMIUM`, or chromium on the PATH; when absent and this is a Debian machine where we
+/// are root (as in CI here), Debian's package is installed.
+fn find_chromium() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return Ok(PathBuf::from(p));
+    }
+    let on_path = || {
+        ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .find_map(|name| {
+                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                    .map(|dir| dir.join(name))
+                    .find(|p| p.is_file())
+            })
+    };
+    if let Some(p) = on_path() {
+        return Ok(p);
+    }
+    let root_user = fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+    });
+    if root_user && Path::new("/usr/bin/apt-get").exists() {
+        eprintln!(
+            "  Chromium is missing: installing Debian's chromium package for the browser check"
+        );
+        let mut install = Command::new("apt-get");
+        install.env("DEBIAN_FRONTEND", "noninteractive").args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+        ]);
+        if !process::status(&mut install)? {
+            process::status(Command::new("apt-get").arg("update"))?;
+            process::status(&mut install)?;
+        }
+        if let Some(p) = on_path() {
+            return Ok(p);
+        }
+    }
+    bail!(
+        "the browser check needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM=/path/to/chrome"
+    )
+}
