@@ -820,6 +820,25 @@ fn check_skeptic(root: &Path) -> Result<Problems> {
     let markdown = root.join("book/markdown");
     let (total, compile_fail) = book::count_rust_blocks(&markdown)?;
     let expected = total - compile_fail;
+    // Everything the skeptic run depends on: the expanded book, the locked dependency
+    // versions and the doctest crate. If they are what last passed, it would pass again.
+    let mut inputs = Vec::new();
+    for f in book::walk(&markdown, "md")? {
+        inputs.extend(fs::read(f)?);
+    }
+    for f in [
+        "Cargo.lock",
+        "tests/doctest/Cargo.toml",
+        "tests/doctest/build.rs",
+    ] {
+        inputs.extend(fs::read(root.join(f))?);
+    }
+    let key = format!("skeptic {:016x}", fnv(&inputs));
+    let mut cache = TestedChapters::load(target_dir(root).join("doctest/skeptic-passed"));
+    if cache.contains(&key) {
+        eprintln!("  skeptic: the book's code and dependencies are unchanged since it last passed");
+        return Ok(vec![]);
+    }
     let mut cmd = cargo();
     cmd.current_dir(root)
         .env("BOOK_MARKDOWN_DIR", &markdown)
@@ -846,6 +865,7 @@ fn check_skeptic(root: &Path) -> Result<Problems> {
         )]);
     }
     eprintln!("  skeptic: {passed} blocks passed");
+    cache.insert(key)?;
     Ok(vec![])
 }
 
