@@ -25,6 +25,31 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order the index of listings shows them.
+    pub const ALL: [Kind; 10] = [
+        Kind::Runs,
+        Kind::CompileFail,
+        Kind::Panics,
+        Kind::ExitsEarly,
+        Kind::Leaks,
+        Kind::LosesUpdates,
+        Kind::Deadlocks,
+        Kind::Service,
+        Kind::Library,
+        Kind::Bench,
+    ];
+
+    /// Whether the Rust Playground can run it as shown: a service waits for signals, a
+    /// library has nothing to run, a benchmark needs a release build and a quiet machine,
+    /// and a deadlock never ends. (mdBook's own script also hides the Run button where a
+    /// listing needs a crate the Playground does not have.)
+    pub fn runs_on_playground(self) -> bool {
+        !matches!(
+            self,
+            Kind::Service | Kind::Library | Kind::Bench | Kind::Deadlocks
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::Runs => "runs",

@@ -1,6 +1,8 @@
 //! The mdBook preprocessor: replaces each `{{#listing chNN-…/NN-…}}` line with the
 //! listing's caption, badge, code block and expected output, all derived from its
-//! declaration. mdBook runs it before its own `links` preprocessor.
+//! declaration; each `{{#ref chNN-…/NN-…}}` with a numbered link to it; and
+//! `{{#index-of-listings}}` with a table of every listing by kind. mdBook runs it before
+//! its own `links` preprocessor.
 
 use crate::listing::{self, Kind, Listing, StdoutMode};
 use anyhow::{Context, Result, bail};
@@ -10,6 +12,40 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io::Read;
 use std::path::Path;
+
+/// What rendering needs to know about the whole book.
+pub struct Book<'a> {
+    pub by_id: HashMap<&'a str, &'a Listing>,
+    /// The page (relative to src/) that shows each listing.
+    pub pages: HashMap<String, String>,
+    /// `[preprocessor.listings] repository`: where a listing's folder can be browsed
+    /// (the publishing workflow sets it); without it the folder is named, not linked.
+    pub repository: Option<String>,
+}
+
+impl Book<'_> {
+    fn listing(&self, id: &str) -> Result<&Listing> {
+        self.by_id
+            .get(id)
+            .copied()
+            .with_context(|| format!("`{id}` names no listing (no listings/{id}/Cargo.toml)"))
+    }
+
+    /// A link from `page` to the place the book shows listing `id`.
+    fn href(&self, page: &str, id: &str) -> Result<String> {
+        let l = self.listing(id)?;
+        let shown_on = self
+            .pages
+            .get(id)
+            .with_context(|| format!("no page shows listing {id}"))?;
+        let file = if shown_on == page {
+            String::new()
+        } else {
+            relative_link(page, shown_on)
+        };
+        Ok(format!("{file}#listing-{}", l.label()))
+    }
+}
 
 /// `preprocess supports <renderer>` answers yes for every renderer (html, markdown, test);
 /// `preprocess` reads `[context, book]` from stdin and writes the book to stdout.
@@ -21,12 +57,18 @@ pub fn main(root: &Path, args: &[String]) -> Result<()> {
     std::io::stdin().read_to_string(&mut input)?;
     let input: Value =
         serde_json::from_str(&input).context("mdBook sent input that is not JSON")?;
-    let mut book = input.get(1).cloned().context("mdBook input has no book")?;
+    let repository = input[0]["config"]["preprocessor"]["listings"]["repository"]
+        .as_str()
+        .filter(|r| !r.is_empty())
+        .map(|r| r.trim_end_matches('/').to_string());
+    let mut book_json = input.get(1).cloned().context("mdBook input has no book")?;
     let listings = listing::load_all(root)?;
-    let by_id: HashMap<&str, &Listing> = listings.iter().map(|l| (l.id.as_str(), l)).collect();
-    // First pass: which page shows each listing, for `{{#ref}}` links.
-    let mut pages: HashMap<String, String> = HashMap::new();
-    visit_chapters(&mut book, &mut |chapter| {
+    let mut book = Book {
+        by_id: listings.iter().map(|l| (l.id.as_str(), l)).collect(),
+        pages: HashMap::new(),
+        repository,
+    };
+    visit_chapters(&mut book_json, &mut |chapter| {
         let path = chapter
             .get("path")
             .and_then(Value::as_str)
@@ -36,18 +78,18 @@ pub fn main(root: &Path, args: &[String]) -> Result<()> {
             .and_then(Value::as_str)
             .unwrap_or_default();
         for (_, id) in listing::directives(content) {
-            pages.insert(id, path.to_string());
+            book.pages.insert(id, path.to_string());
         }
     });
     let mut problems = Vec::new();
-    visit_chapters(&mut book, &mut |chapter| {
+    visit_chapters(&mut book_json, &mut |chapter| {
         let path = chapter
             .get("path")
             .and_then(Value::as_str)
             .unwrap_or("?")
             .to_string();
         if let Some(Value::String(content)) = chapter.get_mut("content") {
-            match expand(content, &by_id).and_then(|c| expand_refs(&c, &path, &by_id, &pages)) {
+            match expand(content, &path, &book) {
                 Ok(new) => *content = new,
                 Err(e) => problems.push(format!("src/{path}: {e:#}")),
             }
@@ -56,7 +98,7 @@ pub fn main(root: &Path, args: &[String]) -> Result<()> {
     if !problems.is_empty() {
         bail!("{}", problems.join("\n"));
     }
-    serde_json::to_writer(std::io::stdout(), &book)?;
+    serde_json::to_writer(std::io::stdout(), &book_json)?;
     Ok(())
 }
 
@@ -75,39 +117,32 @@ fn visit_chapters(v: &mut Value, f: &mut impl FnMut(&mut serde_json::Map<String,
     }
 }
 
-/// Expands every directive in one chapter's Markdown.
-pub fn expand(markdown: &str, by_id: &HashMap<&str, &Listing>) -> Result<String> {
+/// Expands every directive in one page's Markdown.
+pub fn expand(markdown: &str, page: &str, book: &Book) -> Result<String> {
     let mut out = String::with_capacity(markdown.len());
     for line in markdown.split_inclusive('\n') {
         let trimmed = line.trim();
+        if trimmed == "{{#index-of-listings}}" {
+            out.push_str(&index_of_listings(page, book)?);
+            continue;
+        }
         match trimmed
             .strip_prefix("{{#listing")
             .and_then(|r| r.strip_suffix("}}"))
         {
-            Some(id) => {
-                let id = id.trim();
-                let Some(l) = by_id.get(id) else {
-                    bail!("`{trimmed}` names no listing (no listings/{id}/Cargo.toml)");
-                };
-                out.push_str(&render(l, by_id)?);
-            }
+            Some(id) => out.push_str(&render(book.listing(id.trim())?, page, book)?),
             None if trimmed.contains("{{#listing") && !trimmed.contains("\\{{#listing") => {
                 bail!("`{trimmed}`: a listing directive must stand alone on its line");
             }
             None => out.push_str(&line.replace("\\{{#listing", "{{#listing")),
         }
     }
-    Ok(out)
+    expand_refs(&out, page, book)
 }
 
 /// Replaces each `{{#ref chNN-…/NN-…}}` in running text with a link, "Listing N-M", to
 /// the listing where the book shows it, so prose never carries a number that can go stale.
-pub fn expand_refs(
-    markdown: &str,
-    page: &str,
-    by_id: &HashMap<&str, &Listing>,
-    pages: &HashMap<String, String>,
-) -> Result<String> {
+fn expand_refs(markdown: &str, page: &str, book: &Book) -> Result<String> {
     let mut out = String::with_capacity(markdown.len());
     let mut rest = markdown;
     while let Some(pos) = rest.find("{{#ref ") {
@@ -122,18 +157,8 @@ pub fn expand_refs(
             out.push_str(&after[..end]);
         } else {
             let id = after["{{#ref ".len()..end - 2].trim();
-            let l = by_id
-                .get(id)
-                .with_context(|| format!("`{{{{#ref {id}}}}}` names no listing"))?;
-            let shown_on = pages
-                .get(id)
-                .with_context(|| format!("`{{{{#ref {id}}}}}`: no page shows that listing"))?;
-            let href = if shown_on == page {
-                String::new()
-            } else {
-                relative_link(page, shown_on)
-            };
-            write!(out, "[Listing {}]({href}#listing-{})", l.label(), l.label())?;
+            let label = book.listing(id)?.label();
+            write!(out, "[Listing {label}]({})", book.href(page, id)?)?;
         }
         rest = &after[end..];
     }
@@ -149,8 +174,45 @@ fn relative_link(from: &str, to: &str) -> String {
     format!("{}{to}", "../".repeat(depth))
 }
 
+/// A table of every listing, grouped by what it demonstrates.
+fn index_of_listings(page: &str, book: &Book) -> Result<String> {
+    let mut listings: Vec<&Listing> = book.by_id.values().copied().collect();
+    listings.sort_by_key(|l| (l.chapter, l.number));
+    let mut md = String::new();
+    for kind in Kind::ALL {
+        let of_kind: Vec<&&Listing> = listings.iter().filter(|l| l.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        writeln!(
+            md,
+            "\n### <span class=\"listing-badge badge-{}\">{}</span> {} listing{}\n",
+            kind.name(),
+            kind.badge(),
+            of_kind.len(),
+            if of_kind.len() == 1 { "" } else { "s" }
+        )?;
+        writeln!(
+            md,
+            "{}\n\n| Listing | What it shows | Crate |\n|---|---|---|",
+            kind.proof()
+        )?;
+        for l in of_kind {
+            writeln!(
+                md,
+                "| [Listing {}]({}) | {} | `{}` |",
+                l.label(),
+                book.href(page, &l.id)?,
+                l.caption.replace('|', "\\|"),
+                l.package
+            )?;
+        }
+    }
+    Ok(md)
+}
+
 /// The Markdown for one listing.
-pub fn render(l: &Listing, by_id: &HashMap<&str, &Listing>) -> Result<String> {
+pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
     let code =
         fs::read_to_string(&l.show).with_context(|| format!("reading {}", l.show.display()))?;
     let mut md = String::new();
@@ -179,6 +241,9 @@ pub fn render(l: &Listing, by_id: &HashMap<&str, &Listing>) -> Result<String> {
     // readers) let rustdoc find the dependencies in edition 2018+.
     let mut info = vec!["rust".to_string()];
     info.extend(l.kind.fence_attributes(&l.errors));
+    if !l.kind.runs_on_playground() {
+        info.push("noplayground".into());
+    }
     let fence = fence_for(&code);
     writeln!(md, "{fence}{}", info.join(","))?;
     for dep in &l.dependencies {
@@ -194,30 +259,34 @@ pub fn render(l: &Listing, by_id: &HashMap<&str, &Listing>) -> Result<String> {
     }
     writeln!(md, "{fence}\n")?;
 
+    let folder = match &book.repository {
+        Some(repo) => format!(
+            "<a href=\"{repo}/tree/main/{0}\"><code>{0}</code></a>",
+            l.rel_dir()
+        ),
+        None => format!("<code>{}</code>", l.rel_dir()),
+    };
     let mut meta = format!(
-        "<code>{}</code> · run it with <code>{}</code>",
-        l.rel_dir(),
+        "{folder} · run it with <code>{}</code>",
         html_escape(&l.run_command())
     );
     if let Some(f) = &l.fixes {
-        let fixed = by_id[format!("{}/{f}", l.chapter_dir).as_str()];
+        let id = format!("{}/{f}", l.chapter_dir);
         write!(
             meta,
-            " · fixes <a href=\"#listing-{0}\">Listing {0}</a>",
-            fixed.label()
+            " · fixes <a href=\"{}\">Listing {}</a>",
+            book.href(page, &id)?.replace(".md#", ".html#"),
+            book.listing(&id)?.label()
         )?;
     }
     writeln!(md, "<p class=\"listing-meta\">{meta}</p>\n")?;
 
     if l.kind.has_output_file() {
         let output = fs::read_to_string(l.output_file())?;
-        let (command, note) = match l.kind {
-            Kind::CompileFail => (format!("$ {}", l.run_command()), ""),
-            _ if l.stdout == StdoutMode::Sorted => (
-                format!("$ {}", l.run_command()),
-                " (threads finish in any order, so the lines may too)",
-            ),
-            _ => (format!("$ {}", l.run_command()), ""),
+        let note = if l.stdout == StdoutMode::Sorted && l.kind != Kind::CompileFail {
+            " (threads finish in any order, so the lines may too)"
+        } else {
+            ""
         };
         let what = if l.kind == Kind::CompileFail {
             "The compiler's answer"
@@ -228,7 +297,8 @@ pub fn render(l: &Listing, by_id: &HashMap<&str, &Listing>) -> Result<String> {
         let fence = fence_for(&output);
         writeln!(
             md,
-            "{fence}console\n{command}\n{output}{}{fence}\n",
+            "{fence}console\n$ {}\n{output}{}{fence}\n",
+            l.run_command(),
             if output.ends_with('\n') { "" } else { "\n" }
         )?;
     }
