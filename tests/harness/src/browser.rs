@@ -218,7 +218,7 @@ fn check_search(root: &Path, chromium: &Path, work: &Path) -> Result<Vec<String>
 }
 
 /// Screenshots for CI to keep: the introduction, a chapter page in light and dark themes,
-/// and the print view.
+/// and the print view as the PDF a reader would print (print styles apply only there).
 fn screenshots(chromium: &Path, html_root: &Path, work: &Path) -> Result<Vec<String>> {
     let dir = work.join("screenshots");
     fs::create_dir_all(&dir)?;
@@ -254,9 +254,14 @@ fn screenshots(chromium: &Path, html_root: &Path, work: &Path) -> Result<Vec<Str
         if dark {
             cmd.arg("--force-dark-mode");
         }
-        cmd.arg(format!("--window-size={size}"))
-            .arg(format!("--screenshot={}", file.display()))
-            .arg(url(&page, ""));
+        if name.ends_with(".pdf") {
+            cmd.arg("--no-pdf-header-footer")
+                .arg(format!("--print-to-pdf={}", file.display()));
+        } else {
+            cmd.arg(format!("--window-size={size}"))
+                .arg(format!("--screenshot={}", file.display()));
+        }
+        cmd.arg(url(&page, ""));
         let out = capture(&mut cmd, Duration::from_secs(60))?.context("Chromium hung")?;
         let size = fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         if !out.status.success() || size < 10_000 {
