@@ -241,7 +241,7 @@ fn screenshots(chromium: &Path, html_root: &Path, work: &Path) -> Result<Vec<Str
         ),
         ("chapter-dark.png", chapter_page, true, "1280,2400"),
         (
-            "print-view.png",
+            "print-view.pdf",
             html_root.join("print.html"),
             false,
             "1000,3000",
