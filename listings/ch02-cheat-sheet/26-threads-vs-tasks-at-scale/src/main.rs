@@ -46,6 +46,7 @@ struct Process {
     resident_kib: Option<isize>, // VmRSS: memory actually in use
     reserved_kib: Option<isize>, // VmSize: address space mapped, used or not
     threads: Option<isize>,      // Threads: OS threads in this process
+    mappings: Option<isize>,     // lines of /proc/self/maps: memory mappings
 }
 
 fn process() -> Process {
@@ -60,6 +61,9 @@ fn process() -> Process {
         resident_kib: field("VmRSS:"),
         reserved_kib: field("VmSize:"),
         threads: field("Threads:"),
+        mappings: std::fs::read_to_string("/proc/self/maps")
+            .ok()
+            .map(|maps| maps.lines().count() as isize),
     }
 }
 
@@ -184,6 +188,17 @@ fn grew(before: Option<isize>, during: Option<isize>, units: usize) -> String {
     }
 }
 
+fn mappings(before: Option<isize>, during: Option<isize>, units: usize) -> String {
+    match before.zip(during) {
+        Some((b, d)) => format!(
+            "{} ({:.2} each)",
+            count((d - b).max(0) as usize),
+            (d - b) as f64 / units as f64
+        ),
+        None => "not available".to_string(),
+    }
+}
+
 /// 100000 -> "100 000"
 fn count(n: usize) -> String {
     let digits = n.to_string();
@@ -232,6 +247,23 @@ fn machine() -> String {
     )
 }
 
+/// Memory from the first run (later runs reuse pages and stacks the first one left behind);
+/// times are the median of all runs.
+fn summarize(mut runs: Vec<Figures>) -> Figures {
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let start_all = median(runs.iter().map(|f| f.start_all).collect());
+    let finish_all = median(runs.iter().map(|f| f.finish_all).collect());
+    let first = runs.swap_remove(0);
+    Figures {
+        start_all,
+        finish_all,
+        ..first
+    }
+}
+
 fn main() {
     let quick = std::env::var_os("BENCH_QUICK").is_some_and(|v| v == "1");
     let (n_threads, n_tasks) = if quick {
@@ -239,12 +271,17 @@ fn main() {
     } else {
         (10_000, 100_000)
     };
+    let runs = 3;
 
     // Threads first, while no runtime's worker threads exist.
-    let th = threads(n_threads);
+    let th = summarize((0..runs).map(|_| threads(n_threads)).collect());
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let workers = runtime.metrics().num_workers();
-    let ta = runtime.block_on(async { tokio::spawn(tasks(n_tasks)).await.unwrap() });
+    let ta = summarize(
+        (0..runs)
+            .map(|_| runtime.block_on(async { tokio::spawn(tasks(n_tasks)).await.unwrap() }))
+            .collect(),
+    );
     drop(runtime);
 
     println!(
@@ -275,6 +312,11 @@ fn main() {
         grew(ta.before.reserved_kib, ta.during.reserved_kib, ta.units),
     );
     row(
+        "memory mappings added (/proc/self/maps)",
+        mappings(th.before.mappings, th.during.mappings, th.units),
+        mappings(ta.before.mappings, ta.during.mappings, ta.units),
+    );
+    row(
         "OS threads in the process while all wait",
         th.during.threads.map_or("?".into(), |t| count(t as usize)),
         ta.during.threads.map_or("?".into(), |t| count(t as usize)),
@@ -286,8 +328,9 @@ fn main() {
     );
     println!();
     println!(
-        "One run. Heap: live bytes counted by the global allocator. RSS and VmSize: \
-         /proc/self/status before and while all units wait. Kernel limits on this machine: \
+        "Times: median of {runs} runs. Memory: the first run. Heap: live bytes counted by \
+         the global allocator. RSS, VmSize and mappings: /proc/self/status and \
+         /proc/self/maps, before and while all units wait. Kernel limits on this machine: \
          vm.max_map_count = {}, kernel.threads-max = {}.",
         read_trimmed("/proc/sys/vm/max_map_count"),
         read_trimmed("/proc/sys/kernel/threads-max"),
