@@ -68,7 +68,11 @@ async fn main() {
 mod tests {
     use super::*;
     use tokio::runtime::Handle;
-    use tokio::time::{Instant, sleep};
+    use tokio::time::{Instant, sleep, timeout};
+
+    // A worker that never exits would leave the runtime idle: the paused clock then jumps
+    // to this limit, and the test fails at once instead of hanging.
+    const LIMIT: Duration = Duration::from_secs(60);
 
     #[tokio::test(start_paused = true)]
     async fn items_in_progress_are_finished_and_the_rest_handed_back() {
@@ -77,7 +81,8 @@ mod tests {
         let (queue, mut took, workers) = start((1..=7).collect(), 2, &token);
         sleep(Duration::from_millis(250)).await; // items 5 and 6 are half done
         token.cancel();
-        let mut finished = workers.join_all().await.concat();
+        let all_exited = timeout(LIMIT, workers.join_all()).await;
+        let mut finished = all_exited.expect("a worker never exited").concat();
         finished.sort();
         assert_eq!(finished, [1, 2, 3, 4, 5, 6]); // each taken item, exactly once
         assert_eq!(*queue.lock().unwrap(), [7]); // never taken, so not lost either
@@ -95,7 +100,8 @@ mod tests {
     async fn with_no_shutdown_the_workers_drain_the_queue_and_exit() {
         let token = CancellationToken::new();
         let (queue, _took, workers) = start((1..=7).collect(), 2, &token);
-        let mut finished = workers.join_all().await.concat();
+        let all_exited = timeout(LIMIT, workers.join_all()).await;
+        let mut finished = all_exited.expect("a worker never exited").concat();
         finished.sort();
         assert_eq!(finished, (1..=7).collect::<Vec<_>>());
         assert!(queue.lock().unwrap().is_empty());

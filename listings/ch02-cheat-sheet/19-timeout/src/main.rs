@@ -57,6 +57,16 @@ mod tests {
         assert_eq!(t0.elapsed(), Duration::from_millis(99));
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn nothing_is_left_running_after_a_timeout() {
+        assert!(
+            work_with_timeout(Duration::from_secs(10), LIMIT)
+                .await
+                .is_err()
+        );
+        assert_eq!(Handle::current().metrics().num_alive_tasks(), 0);
+    }
+
     struct SetOnDrop(Arc<AtomicBool>);
     impl Drop for SetOnDrop {
         fn drop(&mut self) {

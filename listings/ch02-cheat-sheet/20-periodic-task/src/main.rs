@@ -63,7 +63,8 @@ mod tests {
 
         sleep(Duration::from_millis(1050)).await;
         token.cancel();
-        periodic.await.unwrap();
+        let stopped = tokio::time::timeout(Duration::from_secs(60), periodic).await;
+        stopped.expect("the task did not stop").unwrap();
 
         let expected: Vec<u128> = (1..=10).map(|n| n * 100).collect();
         assert_eq!(*runs.lock().unwrap(), expected); // exactly ten runs, on the dot
