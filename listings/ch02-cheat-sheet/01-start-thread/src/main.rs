@@ -1,5 +1,6 @@
 // Shows: `go doSomething()` as a thread. Called one after the other, the two functions
-// run in order; with `thread::spawn`, `do_something` runs alongside `do_something_else`.
+// run in order; with `thread::spawn`, `do_something` runs alongside
+// `do_something_else`.
 // Run: cargo run -p ch02-01-start-thread
 use std::thread;
 

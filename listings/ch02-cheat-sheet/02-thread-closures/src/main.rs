@@ -1,5 +1,6 @@
-// Shows: Go's anonymous goroutines, `go func() { ... }()` and `go func(msg string) { ... }(s)`,
-// as closures. A `move` closure takes what it uses with it, which is how it gets "parameters".
+// Shows: Go's anonymous goroutines, `go func() { ... }()` and `go func(msg string) {
+// ... }(s)`, as closures. A `move` closure takes what it uses with it, which is how it
+// gets "parameters".
 // Run: cargo run -p ch02-02-thread-closures
 use std::thread;
 
@@ -9,7 +10,8 @@ fn main() {
 
     // go func(msg string) { fmt.Println(msg) }("hello from a thread")
     let msg = String::from("hello from a thread");
-    let with_argument = thread::spawn(move || println!("{msg}")); // `msg` moves into the thread
+    // `msg` moves into the thread: main can't use it any more.
+    let with_argument = thread::spawn(move || println!("{msg}"));
 
     // A closure can also return its result, which `join` hands back.
     let numbers: Vec<i32> = (1..=3).collect(); // owned data moves into the thread too

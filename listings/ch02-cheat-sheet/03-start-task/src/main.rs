@@ -1,5 +1,6 @@
-// Shows: `go f()` as a tokio task. `tokio::spawn` takes a future: the call of an `async fn`,
-// or an `async move` block, Rust's anonymous goroutine. An unawaited, unspawned call does nothing.
+// Shows: `go f()` as a tokio task. `tokio::spawn` takes a future: the call of an `async
+// fn`, or an `async move` block, Rust's anonymous goroutine. An unawaited, unspawned
+// call does nothing.
 // Run: cargo run -p ch02-03-start-task
 async fn do_something() {
     println!("did something");

@@ -1,5 +1,6 @@
-// Shows: waiting for a group of tasks with a `JoinSet`: spawn into the set, then take the
-// results out as the tasks finish. The set is empty exactly when every task has finished.
+// Shows: waiting for a group of tasks with a `JoinSet`: spawn into the set, then take
+// the results out as the tasks finish. The set is empty exactly when every task has
+// finished.
 // Run: cargo run -p ch02-05-wait-joinset
 use tokio::task::JoinSet;
 

@@ -1,5 +1,6 @@
-// Shows: Go's `done` channel with a std channel. The thread sends when its work is done;
-// if it dies first, its sender is dropped and `recv` returns `Err` instead of waiting forever.
+// Shows: Go's `done` channel with a std channel. The thread sends when its work is
+// done; if it dies first, its sender is dropped and `recv` returns `Err` instead of
+// waiting forever.
 // Run: cargo run -p ch02-06-done-channel
 use std::sync::mpsc;
 use std::thread;

@@ -18,7 +18,7 @@ fn run_pool(jobs: Vec<u32>, workers: usize) -> (Vec<(u32, u32)>, Vec<usize>) {
     let (jobs_tx, jobs_rx) = unbounded();
     let (results_tx, results_rx) = unbounded();
 
-    let counts = thread::scope(|s| {
+    let counts: Vec<usize> = thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (jobs, results) = (jobs_rx.clone(), results_tx.clone());
@@ -29,8 +29,8 @@ fn run_pool(jobs: Vec<u32>, workers: usize) -> (Vec<(u32, u32)>, Vec<usize>) {
             jobs_tx.send(job).unwrap();
         }
         drop(jobs_tx); // close(jobs): the workers drain the queue, then exit
-        let counts: Vec<usize> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-        counts
+        // Joining each worker proves it exited, and collects its count.
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     drop(results_tx); // the workers' clones are gone, so this closes the results channel
     (results_rx.iter().collect(), counts)
@@ -54,8 +54,8 @@ mod tests {
 
     #[test]
     fn every_job_is_done_exactly_once_and_every_worker_exits() {
-        // Run the pool on a thread of its own, so a worker that never exits fails the test
-        // (after a generous limit) instead of hanging it.
+        // Run the pool on a thread of its own, so that a worker that never exits fails
+        // the test (after a generous limit) instead of hanging it.
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || tx.send(run_pool((0..1000).collect(), 4)).unwrap());
         let (mut results, counts) = rx

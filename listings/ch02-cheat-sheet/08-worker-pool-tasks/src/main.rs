@@ -1,5 +1,6 @@
-// Shows: the worker pool with tokio tasks. A tokio `mpsc::Receiver` has one owner, so the
-// workers share it behind an async `Mutex`; when the job channel closes, every worker exits.
+// Shows: the worker pool with tokio tasks. A tokio `mpsc::Receiver` has one owner, so
+// the workers share it behind an async `Mutex`; when the job channel closes, every
+// worker exits.
 // Run: cargo run -p ch02-08-worker-pool-tasks
 use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc};
@@ -10,7 +11,8 @@ type Jobs = Arc<Mutex<mpsc::Receiver<u32>>>;
 async fn worker(jobs: Jobs, results: mpsc::UnboundedSender<(u32, u32)>) -> usize {
     let mut done = 0;
     loop {
-        // One worker at a time waits for the next job; the lock is released once it arrives.
+        // One worker at a time waits for the next job; the lock is released as soon
+        // as the job arrives, at the end of this statement.
         let job = jobs.lock().await.recv().await;
         let Some(job) = job else { break }; // `None`: the channel is closed and empty
         results.send((job, job * 2)).unwrap();
@@ -61,8 +63,8 @@ mod tests {
     use std::time::Duration;
     use tokio::runtime::Handle;
 
-    // On a paused clock, a pool that never finishes leaves the runtime idle, so the clock
-    // jumps straight to the timeout and the test fails at once instead of hanging.
+    // On a paused clock, a pool that never finishes leaves the runtime idle, so the
+    // clock jumps straight to the timeout and the test fails at once, not hangs.
     #[tokio::test(start_paused = true)]
     async fn every_job_is_done_exactly_once_and_every_worker_exits() {
         let run = run_pool((0..1000).collect(), 4);

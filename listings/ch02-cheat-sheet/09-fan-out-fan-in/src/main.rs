@@ -1,19 +1,19 @@
-// Shows: fan-out (several threads take values from one channel) and fan-in (their output
-// channels merge into one). The merged channel closes when the last forwarder drops its sender.
+// Shows: fan-out (several threads take values from one channel) and fan-in (their
+// output channels merge into one). The merged channel closes when the last forwarder
+// drops its sender.
 // Run: cargo run -p ch02-09-fan-out-fan-in
 use crossbeam_channel::{Receiver, unbounded};
 use std::thread::{self, Scope};
+
+type Outputs = Receiver<u64>;
 
 fn process(n: u64) -> u64 {
     n * n
 }
 
-/// Fan-out: `n` threads take values from the same `input`, each sending on a channel of its own.
-fn fan_out<'scope>(
-    s: &'scope Scope<'scope, '_>,
-    input: &Receiver<u64>,
-    n: usize,
-) -> Vec<Receiver<u64>> {
+/// Fan-out: `n` threads take values from the same `input`; each sends its results on
+/// a channel of its own.
+fn fan_out<'s>(s: &'s Scope<'s, '_>, input: &Receiver<u64>, n: usize) -> Vec<Outputs> {
     (0..n)
         .map(|_| {
             let (tx, rx) = unbounded();
@@ -29,7 +29,7 @@ fn fan_out<'scope>(
 }
 
 /// Fan-in: one forwarding thread per channel, all sending into one output channel.
-fn fan_in<'scope>(s: &'scope Scope<'scope, '_>, channels: Vec<Receiver<u64>>) -> Receiver<u64> {
+fn fan_in<'s>(s: &'s Scope<'s, '_>, channels: Vec<Outputs>) -> Outputs {
     let (out_tx, out_rx) = unbounded();
     for channel in channels {
         let out_tx = out_tx.clone();
@@ -68,8 +68,8 @@ mod tests {
 
     #[test]
     fn every_value_comes_out_once_and_every_thread_exits() {
-        // `square_all` returns only when its scope has joined every thread. Running it on a
-        // thread of its own turns a thread that never exits into a failure, not a hang.
+        // `square_all` returns only when its scope has joined every thread. Running it
+        // on a thread of its own turns a thread that never exits into a failure.
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || tx.send(square_all((0..1000).collect(), 4)).unwrap());
         let mut squares = rx

@@ -1,5 +1,6 @@
-// Shows: a pipeline of tasks joined by channels. Each stage loops until its input closes,
-// then returns, which drops (closes) its output; a stage whose consumer has gone stops too.
+// Shows: a pipeline of tasks joined by channels. Each stage loops until its input
+// closes, then returns, which drops (closes) its output; a stage whose consumer has
+// gone stops too.
 // Run: cargo run -p ch02-10-pipeline
 use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::task::JoinSet;
@@ -47,7 +48,7 @@ mod tests {
     use tokio::runtime::Handle;
     use tokio::time::timeout;
 
-    // A paused clock turns "a stage never finishes" into an immediate timeout, not a hang.
+    // On a paused clock, "a stage never finishes" is an immediate timeout, not a hang.
     const LIMIT: Duration = Duration::from_secs(60);
 
     #[tokio::test(start_paused = true)]

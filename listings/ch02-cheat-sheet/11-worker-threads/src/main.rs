@@ -1,11 +1,13 @@
 // Shows: Go's `runtime.NumCPU` and `GOMAXPROCS` in Rust. `available_parallelism` counts
-// the CPUs this process may use; a multi-thread runtime starts that many workers unless told.
+// the CPUs this process may use; a multi-thread runtime starts that many workers unless
+// told.
 // Run: cargo run -p ch02-11-worker-threads
 use std::thread::available_parallelism;
 use tokio::runtime::{Builder, Runtime};
 
 fn cpus() -> usize {
-    available_parallelism().map_or(1, |n| n.get()) // honours CPU affinity and cgroup quotas
+    // On Linux this honours the CPU affinity mask and cgroup CPU quotas.
+    available_parallelism().map_or(1, |n| n.get())
 }
 
 /// A runtime with exactly `workers` worker threads: `runtime.GOMAXPROCS(workers)`.
@@ -18,7 +20,8 @@ fn runtime_with(workers: usize) -> Runtime {
 }
 
 fn main() {
-    // The default, as `#[tokio::main]` builds it: one worker per CPU, or TOKIO_WORKER_THREADS.
+    // The default, as `#[tokio::main]` builds it: one worker per CPU, unless the
+    // TOKIO_WORKER_THREADS environment variable says otherwise.
     let default = Runtime::new().unwrap();
     let workers = default.metrics().num_workers();
     println!("default runtime: one worker per CPU? {}", workers == cpus());

@@ -1,9 +1,11 @@
-// Shows: `runtime.Gosched()` as `tokio::task::yield_now().await`. A task is only ever switched
-// out at an `.await`: without one it runs its loop to the end; with a yield, the others get turns.
+// Shows: `runtime.Gosched()` as `tokio::task::yield_now().await`. A task is only ever
+// switched out at an `.await`: without one it runs its loop to the end; with a yield,
+// the others get turns.
 // Run: cargo run -p ch02-12-yield-now
 use std::sync::{Arc, Mutex};
 
-/// Runs three tasks of three steps each on one thread; returns the steps in the order they ran.
+/// Runs three tasks of three steps each on one thread; returns the steps in the order
+/// they ran.
 async fn run(yielding: bool) -> Vec<String> {
     let log = Arc::new(Mutex::new(Vec::new()));
     let tasks: Vec<_> = ["a", "b", "c"]
@@ -42,8 +44,8 @@ mod tests {
     }
 
     // What yielding does promise on one thread: the other ready tasks run before the
-    // yielding task goes on, so the steps come in rounds. The order within a round is the
-    // scheduler's business, and it is not first-come, first-served (see the output).
+    // yielding task goes on, so the steps come in rounds. The order within a round is
+    // the scheduler's business, and it is not first-come, first-served (see the output).
     #[tokio::test]
     async fn yielding_tasks_take_turns_in_rounds() {
         let order = run(true).await;

@@ -1,5 +1,6 @@
 // Shows: "the goroutine starts immediately" is not quite true, for goroutines or tasks.
-// `spawn` only queues the task; on a one-thread runtime it runs when `main` first awaits.
+// `spawn` only queues the task; on a one-thread runtime it runs when `main` first
+// awaits.
 // Run: cargo run -p ch02-13-spawn-is-queued
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

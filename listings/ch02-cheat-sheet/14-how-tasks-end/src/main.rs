@@ -1,5 +1,6 @@
-// Shows: how a task ends. It returns (`Ok`), panics (`Err`, is_panic), is aborted from outside
-// (`Err`, is_cancelled), or is dropped unfinished when its runtime shuts down, as when main exits.
+// Shows: how a task ends. It returns (`Ok`), panics (`Err`, is_panic), is aborted from
+// outside (`Err`, is_cancelled), or is dropped unfinished when its runtime shuts down,
+// as when main exits.
 // Run: cargo run -p ch02-14-how-tasks-end (the panic message goes to stderr)
 use std::future::pending;
 use tokio::runtime::Builder;

@@ -1,5 +1,6 @@
-// Shows: a shutdown bug Go's ctx.Done() pattern invites in Rust. Racing the work against
-// cancellation in `select!` drops the losing future: the item in progress is abandoned.
+// Shows: a shutdown bug Go's ctx.Done() pattern invites in Rust. Racing the work
+// against cancellation in `select!` drops the losing future: the item in progress is
+// abandoned.
 // Run: cargo run -p ch02-15-shutdown-drops-work
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -9,13 +10,14 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 type Queue = Arc<Mutex<VecDeque<u32>>>;
-type Taken = UnboundedReceiver<u32>; // tells us which items the workers have taken
+type Took = UnboundedSender<u32>; // a worker reports each item it takes
+type Taken = UnboundedReceiver<u32>; // and we find out here
 
 async fn process(_item: u32) {
     tokio::time::sleep(Duration::from_millis(100)).await; // stands for real work
 }
 
-async fn worker(queue: Queue, token: CancellationToken, took: UnboundedSender<u32>) -> Vec<u32> {
+async fn worker(queue: Queue, token: CancellationToken, took: Took) -> Vec<u32> {
     let mut finished = Vec::new();
     loop {
         let Some(item) = queue.lock().unwrap().pop_front() else {
@@ -23,14 +25,16 @@ async fn worker(queue: Queue, token: CancellationToken, took: UnboundedSender<u3
         };
         took.send(item).unwrap();
         tokio::select! {
-            _ = token.cancelled() => break, // BUG: drops `process(item)` half-way through
+            // BUG: this branch drops `process(item)` half-way through.
+            _ = token.cancelled() => break,
             _ = process(item) => finished.push(item),
         }
     }
     finished
 }
 
-/// Starts `workers` workers on `items`; returns the queue, what was taken, and the workers.
+/// Starts `workers` workers on `items`. Returns the queue, the items as they are taken,
+/// and the workers.
 fn start(
     items: Vec<u32>,
     workers: usize,
@@ -81,6 +85,7 @@ mod tests {
         finished.sort();
         assert_eq!(finished, [1, 2, 3, 4]); // 5 and 6 were taken, then dropped
         assert_eq!(*queue.lock().unwrap(), [7]);
-        assert_eq!(start_time.elapsed(), Duration::from_millis(250)); // nobody finished them
+        // Everything stopped at the shutdown: nobody finished 5 and 6.
+        assert_eq!(start_time.elapsed(), Duration::from_millis(250));
     }
 }

@@ -1,5 +1,6 @@
-// Shows: graceful shutdown. Workers look at the token between items, so each finishes the
-// item in hand; items never taken stay queued for the caller; main waits for every worker.
+// Shows: graceful shutdown. Workers look at the token between items, so each finishes
+// the item in hand; items never taken stay queued for the caller; main waits for every
+// worker.
 // Run: cargo run -p ch02-16-graceful-shutdown
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -9,15 +10,17 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 type Queue = Arc<Mutex<VecDeque<u32>>>;
-type Taken = UnboundedReceiver<u32>; // tells us which items the workers have taken
+type Took = UnboundedSender<u32>; // a worker reports each item it takes
+type Taken = UnboundedReceiver<u32>; // and we find out here
 
 async fn process(_item: u32) {
     tokio::time::sleep(Duration::from_millis(100)).await; // stands for real work
 }
 
-async fn worker(queue: Queue, token: CancellationToken, took: UnboundedSender<u32>) -> Vec<u32> {
+async fn worker(queue: Queue, token: CancellationToken, took: Took) -> Vec<u32> {
     let mut finished = Vec::new();
-    // Check for shutdown between items only: an item a worker has taken is always finished.
+    // Check for shutdown between items only: an item a worker has taken is always
+    // finished.
     while !token.is_cancelled() {
         let Some(item) = queue.lock().unwrap().pop_front() else {
             break;
@@ -29,7 +32,8 @@ async fn worker(queue: Queue, token: CancellationToken, took: UnboundedSender<u3
     finished
 }
 
-/// Starts `workers` workers on `items`; returns the queue, what was taken, and the workers.
+/// Starts `workers` workers on `items`. Returns the queue, the items as they are taken,
+/// and the workers.
 fn start(
     items: Vec<u32>,
     workers: usize,
@@ -70,8 +74,8 @@ mod tests {
     use tokio::runtime::Handle;
     use tokio::time::{Instant, sleep, timeout};
 
-    // A worker that never exits would leave the runtime idle: the paused clock then jumps
-    // to this limit, and the test fails at once instead of hanging.
+    // A worker that never exits would leave the runtime idle: the paused clock then
+    // jumps to this limit, and the test fails at once instead of hanging.
     const LIMIT: Duration = Duration::from_secs(60);
 
     #[tokio::test(start_paused = true)]
@@ -92,8 +96,9 @@ mod tests {
         }
         taken.sort();
         assert_eq!(taken, finished); // nothing taken was dropped
-        assert_eq!(start_time.elapsed(), Duration::from_millis(300)); // 5 and 6 completed
-        assert_eq!(Handle::current().metrics().num_alive_tasks(), 0); // every worker exited
+        // Shutdown took until 300 ms, when items 5 and 6 were done; every worker exited.
+        assert_eq!(start_time.elapsed(), Duration::from_millis(300));
+        assert_eq!(Handle::current().metrics().num_alive_tasks(), 0);
     }
 
     #[tokio::test(start_paused = true)]

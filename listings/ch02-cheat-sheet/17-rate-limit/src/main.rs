@@ -1,12 +1,14 @@
-// Shows: rate limiting. Waiting for an interval's tick before each request spaces requests
-// one period apart; `MissedTickBehavior::Delay` keeps a quiet spell from saving up a burst.
+// Shows: rate limiting. Waiting for an interval's tick before each request spaces
+// requests one period apart; `MissedTickBehavior::Delay` keeps a quiet spell from
+// saving up a burst.
 // Run: cargo run -p ch02-17-rate-limit
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, Interval, MissedTickBehavior, interval};
 
-/// One tick per `period`. The first tick completes at once (Go's ticker waits one period).
+/// One tick per `period`. The first tick completes at once (Go's ticker waits one
+/// period first).
 fn throttle(period: Duration) -> Interval {
     let mut ticks = interval(period);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -17,9 +19,12 @@ async fn handle(request: u32) -> u32 {
     request // real work goes here
 }
 
-/// Starts one handler per request, at most one per tick; returns each request and the
-/// instant its handler started, once the request channel is closed and every handler is done.
-async fn serve(mut requests: mpsc::Receiver<u32>, mut throttle: Interval) -> Vec<(u32, Instant)> {
+/// Each request, and the instant its handler started.
+type Started = Vec<(u32, Instant)>;
+
+/// Starts one handler per request, at most one per tick. Returns when the request
+/// channel is closed and every handler is done.
+async fn serve(mut requests: mpsc::Receiver<u32>, mut throttle: Interval) -> Started {
     let mut handlers = JoinSet::new();
     while let Some(request) = requests.recv().await {
         throttle.tick().await; // wait for the rate limit
@@ -36,7 +41,8 @@ async fn main() {
         tx.send(request).await.unwrap();
     }
     drop(tx);
-    let mut handled = serve(rx, throttle(Duration::from_millis(20))).await; // 50 per second
+    let fifty_per_second = throttle(Duration::from_millis(20));
+    let mut handled = serve(rx, fifty_per_second).await;
     handled.sort_by_key(|&(_, started)| started);
     let order: Vec<u32> = handled.iter().map(|&(request, _)| request).collect();
     println!("handled, 20 ms apart: {order:?}");
@@ -50,7 +56,7 @@ mod tests {
     const PERIOD: Duration = Duration::from_millis(100);
 
     /// Start times in milliseconds after `t0`, in order.
-    fn offsets(mut handled: Vec<(u32, Instant)>, t0: Instant) -> Vec<u128> {
+    fn offsets(mut handled: Started, t0: Instant) -> Vec<u128> {
         handled.sort_by_key(|&(request, _)| request);
         handled
             .iter()

@@ -1,5 +1,6 @@
-// Shows: a periodic task that can be stopped. `interval_at` first ticks one period from now,
-// like Go's `time.NewTicker`; cancelling the token ends the loop, and the handle says when.
+// Shows: a periodic task that can be stopped. `interval_at` first ticks one period from
+// now, like Go's `time.NewTicker`; cancelling the token ends the loop, and the handle
+// says when.
 // Run: cargo run -p ch02-20-periodic-task
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -7,7 +8,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, interval_at};
 use tokio_util::sync::CancellationToken;
 
-fn start_periodic<F>(period: Duration, token: CancellationToken, mut task: F) -> JoinHandle<()>
+fn periodic<F>(period: Duration, token: CancellationToken, mut task: F) -> JoinHandle<()>
 where
     F: FnMut() + Send + 'static,
 {
@@ -28,7 +29,7 @@ async fn main() {
     let token = CancellationToken::new();
     let (runs_tx, mut runs) = mpsc::unbounded_channel();
     let mut count = 0;
-    let periodic = start_periodic(Duration::from_millis(20), token.clone(), move || {
+    let handle = periodic(Duration::from_millis(20), token.clone(), move || {
         count += 1;
         runs_tx.send(count).unwrap();
     });
@@ -40,7 +41,7 @@ async fn main() {
             break;
         }
     }
-    periodic.await.unwrap(); // the task has returned: nothing is left ticking
+    handle.await.unwrap(); // the task has returned: nothing is left ticking
     println!("stopped");
 }
 
@@ -57,13 +58,14 @@ mod tests {
         let runs = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&runs);
         let token = CancellationToken::new();
-        let periodic = start_periodic(Duration::from_millis(100), token.clone(), move || {
+        let period = Duration::from_millis(100);
+        let handle = periodic(period, token.clone(), move || {
             log.lock().unwrap().push(t0.elapsed().as_millis());
         });
 
         sleep(Duration::from_millis(1050)).await;
         token.cancel();
-        let stopped = tokio::time::timeout(Duration::from_secs(60), periodic).await;
+        let stopped = tokio::time::timeout(Duration::from_secs(60), handle).await;
         stopped.expect("the task did not stop").unwrap();
 
         let expected: Vec<u128> = (1..=10).map(|n| n * 100).collect();

@@ -1,5 +1,6 @@
-// Shows: an unrecovered panic kills a whole Go program; in Rust it ends only the task (or
-// thread) it happens in. The `JoinHandle` hands it back as an error carrying the message.
+// Shows: an unrecovered panic kills a whole Go program; in Rust it ends only the task
+// (or thread) it happens in. The `JoinHandle` hands it back as an error carrying the
+// message.
 // Run: cargo run -p ch02-21-panic-in-task (the panic message also goes to stderr)
 use tokio::task::JoinError;
 
@@ -29,7 +30,9 @@ async fn main() {
     for (input, task) in tasks {
         match task.await {
             Ok(n) => println!("{input:?} -> {n}"),
-            Err(e) if e.is_panic() => println!("{input:?} -> panicked: {}", panic_message(e)),
+            Err(e) if e.is_panic() => {
+                println!("{input:?} -> panicked: {}", panic_message(e));
+            }
             Err(e) => println!("{input:?} -> {e}"), // cancelled
         }
     }

@@ -1,6 +1,6 @@
-// Shows: Go's textbook leak, a goroutine waiting on a channel that nobody will ever send on,
-// written in Rust. It does not leak: the sender is dropped when the function returns, and
-// the waiting task wakes up with `None` and ends.
+// Shows: Go's textbook leak, a goroutine waiting on a channel that nobody will ever
+// send on, written in Rust. It does not leak: the sender is dropped when the function
+// returns, and the waiting task wakes up with `None` and ends.
 // Run: cargo run -p ch02-22-receiver-not-leaked
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
@@ -24,11 +24,10 @@ async fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
-
     use std::time::Duration;
 
-    // On the paused clock, a task that waits forever leaves the runtime idle, so the clock
-    // jumps to the one-minute limit and the test fails at once instead of hanging.
+    // On the paused clock, a task that waits forever leaves the runtime idle, so the
+    // clock jumps to the one-minute limit and the test fails at once, not hangs.
     #[tokio::test(start_paused = true)]
     async fn the_waiting_task_ends_by_itself() {
         let waiting = tokio::time::timeout(Duration::from_secs(60), wait_for_a_value());

@@ -1,5 +1,6 @@
-// Shows: the fix Go uses, `select` on `ctx.Done()`, in Rust: the task waits for the reply
-// or for a cancellation token, whichever comes first, and returns its handle to the caller.
+// Shows: the fix Go uses, `select` on `ctx.Done()`, in Rust: the task waits for the
+// reply or for a cancellation token, whichever comes first, and returns its handle to
+// the caller.
 // Run: cargo run -p ch02-24-task-leak-fixed
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
@@ -7,8 +8,9 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 type Pending = Vec<oneshot::Sender<u32>>;
+type Waiting = JoinHandle<Option<u32>>; // `None` if cancelled before a reply came
 
-fn wait_for_reply(pending: &mut Pending, token: CancellationToken) -> JoinHandle<Option<u32>> {
+fn wait_for_reply(pending: &mut Pending, token: CancellationToken) -> Waiting {
     let (tx, rx) = oneshot::channel();
     pending.push(tx);
     tokio::spawn(async move {
@@ -46,8 +48,8 @@ mod tests {
     use std::time::Duration;
     use tokio::time::timeout;
 
-    // On the paused clock, a task that waits forever leaves the runtime idle, so the clock
-    // jumps to the one-minute limit and the test fails at once instead of hanging.
+    // On the paused clock, a task that waits forever leaves the runtime idle, so the
+    // clock jumps to the one-minute limit and the test fails at once, not hangs.
     const LIMIT: Duration = Duration::from_secs(60);
 
     #[tokio::test(start_paused = true)]

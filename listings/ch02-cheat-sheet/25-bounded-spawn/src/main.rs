@@ -1,5 +1,6 @@
-// Shows: not creating too many tasks. Taking a semaphore permit *before* each spawn makes the
-// loop wait while `limit` tasks exist, so a million items never means a million tasks.
+// Shows: not creating too many tasks. Taking a semaphore permit *before* each spawn
+// makes the loop wait while `limit` tasks exist, so a million items never means a
+// million tasks.
 // Run: cargo run -p ch02-25-bounded-spawn
 use std::sync::Arc;
 use tokio::runtime::Handle;
@@ -11,14 +12,15 @@ async fn process(item: u32) -> u32 {
     item * 2
 }
 
-/// Processes every item, with at most `limit` tasks alive at once. Returns the results and
-/// the most tasks the runtime ever had alive.
-async fn process_all(items: impl IntoIterator<Item = u32>, limit: usize) -> (Vec<u32>, usize) {
+/// Processes every item, with at most `limit` tasks alive at once. Returns the results
+/// and the most tasks the runtime ever had alive.
+async fn process_all(items: Vec<u32>, limit: usize) -> (Vec<u32>, usize) {
     let permits = Arc::new(Semaphore::new(limit));
     let mut tasks = JoinSet::new();
     let mut peak = 0;
     for item in items {
-        let permit = permits.clone().acquire_owned().await.unwrap(); // waits while `limit` run
+        // Waits here while `limit` tasks are alive.
+        let permit = permits.clone().acquire_owned().await.unwrap();
         tasks.spawn(async move {
             let result = process(item).await;
             drop(permit); // let the next spawn go ahead
@@ -31,7 +33,7 @@ async fn process_all(items: impl IntoIterator<Item = u32>, limit: usize) -> (Vec
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let (results, peak) = process_all(1..=20, 3).await;
+    let (results, peak) = process_all((1..=20).collect(), 3).await;
     println!(
         "processed {} items; at most {peak} tasks alive at once",
         results.len()
@@ -44,7 +46,7 @@ mod tests {
 
     #[tokio::test]
     async fn every_item_once_and_never_more_than_the_limit() {
-        let (mut results, peak) = process_all(0..1000, 8).await;
+        let (mut results, peak) = process_all((0..1000).collect(), 8).await;
         results.sort();
         assert_eq!(results, (0..1000).map(|n| n * 2).collect::<Vec<_>>());
         assert_eq!(peak, 8); // the limit was reached, and never exceeded

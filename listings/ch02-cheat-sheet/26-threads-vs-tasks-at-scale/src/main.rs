@@ -1,7 +1,7 @@
-// Measures what "a goroutine per item" costs in Rust at scale: 10 000 OS threads against
-// 100 000 tokio tasks, all alive and waiting at the same time.
-// Run: `cargo run --release -p ch02-26-threads-vs-tasks-at-scale` (prints a Markdown table);
-// `BENCH_QUICK=1` runs 100 threads and 1 000 tasks with the same rows, for the book's tests.
+// Measures what "a goroutine per item" costs in Rust at scale: 10 000 OS threads
+// against 100 000 tokio tasks, all alive and waiting at the same time.
+// Run: cargo run --release -p ch02-26-threads-vs-tasks-at-scale (prints a Markdown
+// table); BENCH_QUICK=1 runs 100 threads and 1 000 tasks, same rows, for the tests.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
@@ -9,8 +9,8 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-// ---------------------------------------------------------------------------------------
-// A global allocator that counts the bytes currently allocated: what the heap really holds.
+// ------------------------------------------------------------------------------------
+// A global allocator that counts the bytes currently allocated: what the heap holds.
 
 static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
 
@@ -29,7 +29,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above, that is, from `System`, with this layout.
+        // SAFETY: `ptr` came from `alloc` above, so from `System`, with this layout.
         unsafe { System.dealloc(ptr, layout) };
         LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::Relaxed);
     }
@@ -38,7 +38,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
-// ---------------------------------------------------------------------------------------
+// ------------------------------------------------------------------------------------
 // What the kernel says about this process (Linux): /proc/self/status.
 
 #[derive(Clone, Copy, Default)]
@@ -77,12 +77,13 @@ struct Figures {
     during: Process,
 }
 
-// ---------------------------------------------------------------------------------------
-// The two contenders. Each unit starts, says so at a barrier, then waits at a second barrier
-// until every unit has been counted, then ends.
+// ------------------------------------------------------------------------------------
+// The two contenders. Each unit starts, says so at a barrier, then waits at a second
+// barrier until every unit has been counted, then ends.
 
 fn threads(n: usize) -> Figures {
-    let (started, release) = (Arc::new(Barrier::new(n + 1)), Arc::new(Barrier::new(n + 1)));
+    let started = Arc::new(Barrier::new(n + 1)); // n units and the one counting them
+    let release = Arc::new(Barrier::new(n + 1));
     let (before, heap_before) = (process(), LIVE_BYTES.load(Ordering::SeqCst));
 
     let t0 = Instant::now();
@@ -118,7 +119,8 @@ fn threads(n: usize) -> Figures {
 
 async fn tasks(n: usize) -> Figures {
     use tokio::sync::Barrier;
-    let (started, release) = (Arc::new(Barrier::new(n + 1)), Arc::new(Barrier::new(n + 1)));
+    let started = Arc::new(Barrier::new(n + 1)); // n units and the one counting them
+    let release = Arc::new(Barrier::new(n + 1));
     let (before, heap_before) = (process(), LIVE_BYTES.load(Ordering::SeqCst));
 
     let t0 = Instant::now();
@@ -152,7 +154,7 @@ async fn tasks(n: usize) -> Figures {
     }
 }
 
-// ---------------------------------------------------------------------------------------
+// ------------------------------------------------------------------------------------
 // Printing.
 
 fn time(total: Duration, units: usize) -> String {
@@ -213,7 +215,8 @@ fn count(n: usize) -> String {
 }
 
 fn read_trimmed(path: &str) -> String {
-    std::fs::read_to_string(path).map_or_else(|_| "?".to_string(), |s| s.trim().to_string())
+    let text = std::fs::read_to_string(path);
+    text.map_or_else(|_| "?".to_string(), |s| s.trim().to_string())
 }
 
 fn machine() -> String {
@@ -241,14 +244,15 @@ fn machine() -> String {
         "release"
     };
     format!(
-        "Machine: {cpu}, {cores} cores (available_parallelism), {} {}, {rustc}, {profile} build.",
-        std::env::consts::OS,
-        std::env::consts::ARCH,
+        "Machine: {cpu}, {cores} cores (available_parallelism), {os} {arch}, {rustc}, \
+         {profile} build.",
+        os = std::env::consts::OS,
+        arch = std::env::consts::ARCH,
     )
 }
 
-/// Memory from the first run (later runs reuse pages and stacks the first one left behind);
-/// times are the median of all runs.
+/// Memory from the first run (later runs reuse pages and stacks the first one left
+/// behind); times are the median of all runs.
 fn summarize(mut runs: Vec<Figures>) -> Figures {
     let median = |mut times: Vec<Duration>| {
         times.sort();
@@ -279,7 +283,7 @@ fn main() {
     let workers = runtime.metrics().num_workers();
     let ta = summarize(
         (0..runs)
-            .map(|_| runtime.block_on(async { tokio::spawn(tasks(n_tasks)).await.unwrap() }))
+            .map(|_| runtime.block_on(runtime.spawn(tasks(n_tasks))).unwrap())
             .collect(),
     );
     drop(runtime);
@@ -328,9 +332,9 @@ fn main() {
     );
     println!();
     println!(
-        "Times: median of {runs} runs. Memory: the first run. Heap: live bytes counted by \
-         the global allocator. RSS, VmSize and mappings: /proc/self/status and \
-         /proc/self/maps, before and while all units wait. Kernel limits on this machine: \
+        "Times: median of {runs} runs. Memory: the first run. Heap: live bytes counted \
+         by the global allocator. RSS, VmSize and mappings: /proc/self/status and \
+         /proc/self/maps, before and while all units wait. Kernel limits here: \
          vm.max_map_count = {}, kernel.threads-max = {}.",
         read_trimmed("/proc/sys/vm/max_map_count"),
         read_trimmed("/proc/sys/kernel/threads-max"),

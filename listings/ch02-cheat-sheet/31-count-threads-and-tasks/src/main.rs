@@ -1,5 +1,5 @@
-// Shows: Go's `runtime.NumGoroutine()` in Rust. Tokio counts its live tasks; for OS threads,
-// ask the kernel (on Linux, the `Threads:` line of /proc/self/status).
+// Shows: Go's `runtime.NumGoroutine()` in Rust. Tokio counts its live tasks; for OS
+// threads, ask the kernel (on Linux, the `Threads:` line of /proc/self/status).
 // Run: cargo run -p ch02-31-count-threads-and-tasks
 use std::sync::{Arc, Barrier};
 use std::thread;

@@ -1,6 +1,7 @@
-// Shows: stack traces. `std::backtrace::Backtrace` captures the current thread's stack, as
-// Go's `runtime.Stack` does for a goroutine. This panic hook prints one for every panic.
-// Run: cargo run -p ch02-32-stack-traces (add --release and some frames are inlined away)
+// Shows: stack traces. `std::backtrace::Backtrace` captures the current thread's stack,
+// as Go's `runtime.Stack` does for a goroutine. This panic hook prints one for every
+// panic.
+// Run: cargo run -p ch02-32-stack-traces (in --release, some frames are inlined away)
 use std::backtrace::Backtrace;
 use std::{panic, thread};
 

@@ -1,5 +1,6 @@
-// Shows: structured logging with `tracing`. Each task runs inside a span that records its
-// request id; the span goes with the task across every `.await`, so each line says whose it is.
+// Shows: structured logging with `tracing`. Each task runs inside a span that records
+// its request id; the span goes with the task across every `.await`, so each line says
+// whose it is.
 // Run: cargo run -p ch02-33-tracing-spans
 use tracing::{Instrument, info, info_span};
 

@@ -1,12 +1,13 @@
-// Shows: batching, one of the seed's performance tips. `recv_many` moves everything waiting
-// in the channel, up to a limit, into one buffer; clearing and reusing that buffer saves an
-// allocation per batch (what Go reaches for `sync.Pool` to do).
+// Shows: batching, one of the seed's performance tips. `recv_many` moves everything
+// waiting in the channel, up to a limit, into one buffer; clearing and reusing that
+// buffer saves an allocation per batch (what Go reaches for `sync.Pool` to do).
 // Run: cargo run -p ch02-34-batching
-use tokio::sync::mpsc;
+use tokio::sync::mpsc::{self, Receiver};
 
 /// Receives until the channel closes; returns every item and the size of each batch.
-async fn consume(mut rx: mpsc::Receiver<u32>, max_batch: usize) -> (Vec<u32>, Vec<usize>) {
-    let mut buffer = Vec::with_capacity(max_batch); // allocated once, reused for every batch
+async fn consume(mut rx: Receiver<u32>, max_batch: usize) -> (Vec<u32>, Vec<usize>) {
+    // Allocated once, and reused for every batch.
+    let mut buffer = Vec::with_capacity(max_batch);
     let (mut items, mut batches) = (Vec::new(), Vec::new());
     while rx.recv_many(&mut buffer, max_batch).await > 0 {
         batches.push(buffer.len());
