@@ -14,6 +14,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// How long the listings' own tests may take, all together, before the check calls them hung.
+const TEST_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+
 /// How long a listing binary may run before the check calls it hung.
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -75,13 +78,16 @@ pub fn run_all(root: &Path) -> Result<()> {
     step(
         "cargo test (listing tests, exercise solutions, harness)",
         &mut || {
-            let ok = process::status(cargo().current_dir(root).args([
-                "test",
-                "--workspace",
-                "--exclude",
-                "book-doctest",
-                "--quiet",
-            ]))?;
+            let ok = process::status_within(
+                cargo().current_dir(root).args([
+                    "test",
+                    "--workspace",
+                    "--exclude",
+                    "book-doctest",
+                    "--quiet",
+                ]),
+                TEST_TIMEOUT,
+            )?;
             if !ok {
                 return Ok(vec!["cargo test failed (above)".into()]);
             }

@@ -40,6 +40,31 @@ pub fn status(cmd: &mut Command) -> Result<bool> {
     Ok(status.success())
 }
 
+/// Like `status`, but a command still running after `timeout` is killed and counts as
+/// failed: a hung test must turn CI red, not keep it waiting.
+pub fn status_within(cmd: &mut Command, timeout: Duration) -> Result<bool> {
+    eprintln!("  $ {}", describe(cmd));
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("starting {}", describe(cmd)))?;
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status.success());
+        }
+        if Instant::now() >= deadline {
+            Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status()
+                .ok();
+            child.wait().ok();
+            eprintln!("  killed after {} s: {}", timeout.as_secs(), describe(cmd));
+            return Ok(false);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Runs a command, capturing its output, killing it after `timeout`.
 /// Returns None if it had to be killed.
 pub fn capture(cmd: &mut Command, timeout: Duration) -> Result<Option<Output>> {
