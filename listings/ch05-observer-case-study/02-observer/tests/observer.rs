@@ -416,7 +416,7 @@ fn configs() -> impl Strategy<Value = Config> {
 }
 
 fn producers() -> impl Strategy<Value = Vec<Vec<Op>>> {
-    prop::collection::vec(prop::collection::vec(op(), 0..20), 1..4)
+    prop::collection::vec(prop::collection::vec(op(), 0..=20), 1..4)
 }
 
 proptest! {
