@@ -221,6 +221,28 @@ async fn second_close_waits_for_the_drain() {
     assert_eq!(observer.close().await, Ok(())); // and again, later
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_close_that_gives_up_leaves_the_wait_to_the_next() {
+    let (written, sink, entered, release) = gated();
+    let observer = Observer::new(
+        Config {
+            batch_size: 1,
+            ..Config::default()
+        },
+        sink,
+    );
+    for i in 0..3 {
+        observer.log(i).await.unwrap();
+    }
+    entered.await.unwrap();
+    // The sink is stuck, so this close gives up after one second of simulated time.
+    let gave_up = time::timeout(Duration::from_secs(1), observer.close()).await;
+    assert!(gave_up.is_err());
+    release.send(()).unwrap();
+    assert_eq!(observer.close().await, Ok(()));
+    assert_eq!(entries(&written), [0, 1, 2]);
+}
+
 #[test]
 fn close_from_two_threads_at_once() {
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -1,6 +1,6 @@
 // Shows: the Go guide's observer worker, translated line for line. When `done` is closed,
 // `select!` may pick it while entries are still waiting in the buffer, and they are lost.
-// Run: cargo run -p ch05-01-seed-worker
+// Run: cargo run -p ch05-01-translated-worker
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
