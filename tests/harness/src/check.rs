@@ -653,9 +653,13 @@ fn check_compile_errors(
     Ok(p)
 }
 
-/// rustc's notes can point into the standard library as `/rustc/<commit hash>/library/…`;
-/// the hash changes with every toolchain, so the book shows `/rustc/<hash>/` instead.
+/// rustc's notes can point into the standard library as `/rustc/<commit hash>/library/…`,
+/// and into dependencies as `<cargo home>/registry/src/index.crates.io-<hash>/…`. Both
+/// differ between machines and toolchains, so the book shows `/rustc/<hash>/` and
+/// `$CARGO_HOME/registry/src/index.crates.io-<hash>/` instead.
 fn normalize_rustc_paths(text: &str) -> String {
+    let text = normalize_registry_paths(text);
+    let text = text.as_str();
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(pos) = rest.find("/rustc/") {
@@ -671,6 +675,26 @@ fn normalize_rustc_paths(text: &str) -> String {
         }
     }
     out.push_str(rest);
+    out
+}
+
+fn normalize_registry_paths(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        match (
+            line.find("/registry/src/index.crates.io-"),
+            line.find("--> "),
+        ) {
+            (Some(reg), Some(arrow)) if arrow < reg => {
+                let after = &line[reg + "/registry/src/index.crates.io-".len()..];
+                let hash_len = after.bytes().take_while(u8::is_ascii_hexdigit).count();
+                out.push_str(&line[..arrow + 4]);
+                out.push_str("$CARGO_HOME/registry/src/index.crates.io-<hash>");
+                out.push_str(&after[hash_len..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
     out
 }
 
@@ -845,6 +869,7 @@ fn check_skeptic(root: &Path) -> Result<Problems> {
         eprintln!("  skeptic: the book's code and dependencies are unchanged since it last passed");
         return Ok(vec![]);
     }
+    reset_doctest_target_on_new_dependencies(root)?;
     let mut cmd = cargo();
     cmd.current_dir(root)
         .env("BOOK_MARKDOWN_DIR", &markdown)
@@ -873,6 +898,29 @@ fn check_skeptic(root: &Path) -> Result<Problems> {
     eprintln!("  skeptic: {passed} blocks passed");
     cache.insert(key)?;
     Ok(vec![])
+}
+
+/// `mdbook test` hands rustdoc the whole deps directory of target/doctest; after the
+/// doctest crate's dependencies change, cargo leaves the old builds there and rustdoc stops
+/// with E0464 (two candidates for one crate). So that directory is started afresh whenever
+/// the dependency set changes.
+fn reset_doctest_target_on_new_dependencies(root: &Path) -> Result<()> {
+    let dir = target_dir(root).join("doctest");
+    let mut inputs = fs::read(root.join("tests/doctest/Cargo.toml"))?;
+    inputs.extend(fs::read(root.join("Cargo.lock"))?);
+    let key = format!("{:016x}", fnv(&inputs));
+    let stamp = dir.join("dependencies-key");
+    if fs::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
+        if dir.join("debug").exists() {
+            eprintln!(
+                "  the doctest dependencies changed: rebuilding {} from scratch",
+                crate::rel(&dir)
+            );
+            fs::remove_dir_all(dir.join("debug"))?;
+        }
+        write_if_changed(&stamp, key.as_bytes())?;
+    }
+    Ok(())
 }
 
 fn passed_count(stdout: &str) -> usize {
@@ -965,6 +1013,11 @@ mod tests {
             "--> /rustc/<hash>/library/std/src/thread/scoped.rs:203:34"
         );
         assert_eq!(normalize_rustc_paths("/rustc/short/"), "/rustc/short/");
+        let dep = "   --> /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.54.1/src/task/spawn.rs:176:21\n";
+        assert_eq!(
+            normalize_rustc_paths(dep),
+            "   --> $CARGO_HOME/registry/src/index.crates.io-<hash>/tokio-1.54.1/src/task/spawn.rs:176:21\n"
+        );
     }
 
     #[test]

@@ -392,6 +392,11 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
             err("an empty entry in `errors`".into())
         );
     }
+    let source = fs::read_to_string(&show).unwrap_or_default();
+    let rel_dir = format!("listings/{chapter_dir}/{dir_name}");
+    if let Some(problem) = wrong_run_hint(&source, package, &rel_dir, kind) {
+        bail!("{}: {problem}", crate::rel(&show));
+    }
 
     let dependencies = doc
         .get("dependencies")
@@ -419,6 +424,42 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
         proof: decl.proof,
         dependencies,
     })
+}
+
+/// The header comment tells readers how to run the listing; a `cargo … -p` there must name
+/// this very package, and a compile-fail listing (outside the workspace) must be built
+/// with `--manifest-path` to its own Cargo.toml.
+fn wrong_run_hint(source: &str, package: &str, rel_dir: &str, kind: Kind) -> Option<String> {
+    let header = source.lines().take_while(|l| l.starts_with("//"));
+    for line in header {
+        let Some(cmd) = line.find("cargo ").map(|i| &line[i..]) else {
+            continue;
+        };
+        let words: Vec<&str> = cmd.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let value = pair[1].trim_matches(['`', ',', ')', '(', ';', '.']);
+            match pair[0] {
+                "-p" | "--package" if kind == Kind::CompileFail => {
+                    return Some(format!(
+                        "the header says `{}`, but a compile-fail listing is outside the workspace: use `cargo build --manifest-path {rel_dir}/Cargo.toml`",
+                        cmd.trim()
+                    ));
+                }
+                "-p" | "--package" if value != package => {
+                    return Some(format!(
+                        "the header says `-p {value}`, but this listing is `{package}`"
+                    ));
+                }
+                "--manifest-path" if value != format!("{rel_dir}/Cargo.toml") => {
+                    return Some(format!(
+                        "the header says `--manifest-path {value}`, but this listing is {rel_dir}/Cargo.toml"
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// Finds `workspace = true` or a `path` dependency: both break a copied-out listing.
@@ -523,6 +564,31 @@ mod tests {
         assert_eq!(parse_number("05-Upper"), None);
         assert!(is_chapter_dir("ch01-week7-goroutines"));
         assert!(!is_chapter_dir("chapter1"));
+    }
+
+    #[test]
+    fn run_hints_must_name_the_listing() {
+        let ok = "// Run: cargo run -p ch01-01-x\nfn main() {}";
+        assert_eq!(
+            wrong_run_hint(ok, "ch01-01-x", "listings/ch01-a/01-x", Kind::Runs),
+            None
+        );
+        let stale = "// Run: cargo run -p ch01-02-old\n";
+        assert!(wrong_run_hint(stale, "ch01-01-x", "listings/ch01-a/01-x", Kind::Runs).is_some());
+        let cf = "// Run: cargo build -p ch01-01-x (fails)\n";
+        assert!(
+            wrong_run_hint(cf, "ch01-01-x", "listings/ch01-a/01-x", Kind::CompileFail).is_some()
+        );
+        let cf_ok = "// Run: cargo build --manifest-path listings/ch01-a/01-x/Cargo.toml (fails)\n";
+        assert_eq!(
+            wrong_run_hint(
+                cf_ok,
+                "ch01-01-x",
+                "listings/ch01-a/01-x",
+                Kind::CompileFail
+            ),
+            None
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 // Shows: two threads that both write `counter` need two `&mut` borrows at once.
 // The borrow checker allows only one, so this data race never compiles.
-// Run: cargo build -p ch01-09-data-race-rejected (fails with E0499)
+// Run: cargo build --manifest-path listings/ch01-week7-goroutines/09-data-race-rejected/Cargo.toml (fails with E0499)
 use std::thread;
 
 fn main() {

@@ -1,6 +1,6 @@
 // Shows: a closure passed to `thread::spawn` may not borrow a loop variable,
 // because the thread may still be running after that variable is gone.
-// Run: cargo build -p ch01-24-loop-capture-rejected (fails with E0373)
+// Run: cargo build --manifest-path listings/ch01-week7-goroutines/24-loop-capture-rejected/Cargo.toml (fails with E0373)
 use std::thread;
 
 fn main() {

@@ -1,6 +1,6 @@
 // Shows: Go's loop-variable gotcha cannot be written in Rust. An `async` block that
 // borrows `i` is rejected, because the task may still be running after `i` is gone.
-// Run: cargo build -p ch02-27-loop-capture-rejected (fails with E0373)
+// Run: cargo build --manifest-path listings/ch02-cheat-sheet/27-loop-capture-rejected/Cargo.toml (fails with E0373)
 #[tokio::main]
 async fn main() {
     let mut tasks = Vec::new();

@@ -1,6 +1,6 @@
 // Shows: the two bounds on `tokio::spawn`. The task must own what it uses ('static),
 // and what it holds across an `.await` must be safe to move to another thread (Send).
-// Run: cargo build --manifest-path <this folder>/Cargo.toml (fails with E0373 and a Send error)
+// Run: cargo build --manifest-path listings/ch03-goroutines-precisely/02-spawn-requires-send/Cargo.toml (fails with E0373 and a Send error)
 use std::rc::Rc;
 
 // Not 'static: the task borrows `name`, which lives in this function's stack frame.

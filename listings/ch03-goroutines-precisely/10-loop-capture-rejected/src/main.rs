@@ -1,6 +1,6 @@
 // Shows: Go's loop-capture bug cannot be written with tokio tasks. An `async` block
 // borrows `i` unless told otherwise, and `tokio::spawn` refuses borrowed data.
-// Run: cargo build --manifest-path <this folder>/Cargo.toml (fails with E0373)
+// Run: cargo build --manifest-path listings/ch03-goroutines-precisely/10-loop-capture-rejected/Cargo.toml (fails with E0373)
 #[tokio::main]
 async fn main() {
     let mut tasks = Vec::new();

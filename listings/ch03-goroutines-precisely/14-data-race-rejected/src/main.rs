@@ -1,6 +1,6 @@
 // Shows: the data race of Go's `counter++` from many goroutines does not compile in Rust,
 // whether the threads borrow the counter or the tasks share it through an `Arc`.
-// Run: cargo build --manifest-path <this folder>/Cargo.toml (fails with E0499 and E0594)
+// Run: cargo build --manifest-path listings/ch03-goroutines-precisely/14-data-race-rejected/Cargo.toml (fails with E0499 and E0594)
 use std::sync::Arc;
 use std::thread;
 

@@ -1,6 +1,6 @@
 // Shows: in Rust, closing a channel means dropping its sender, and a value can only be
 // dropped once. Closing twice, or sending after the close, is a compile error (E0382).
-// Run: cargo build (fails to compile, on purpose)
+// Run: cargo build --manifest-path listings/ch05-observer-case-study/05-close-twice-rejected/Cargo.toml (fails to compile, on purpose)
 use tokio::sync::mpsc;
 
 #[tokio::main]
