@@ -518,7 +518,11 @@ fn check_copied_out(root: &Path, listings: &[Listing]) -> Result<Problems> {
     let lock = fs::read(root.join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut p = Vec::new();
     for l in listings {
-        let dest = out_root.join(&l.package);
+        // The chapter's layout is kept, so a `../NN-name` dependency on a sibling listing
+        // resolves to that listing's own copy.
+        let dest = out_root
+            .join(&l.chapter_dir)
+            .join(l.dir.file_name().unwrap_or_default());
         copy_listing(&l.dir, &dest)?;
         let mut manifest = fs::read(l.dir.join("Cargo.toml"))?;
         manifest.extend_from_slice(b"\n# Added by the copy-out check: this folder is a workspace of its own.\n[workspace]\n");

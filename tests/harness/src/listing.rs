@@ -284,9 +284,17 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
         package == want,
         err(format!("package name is `{package}`, must be `{want}`"))
     );
-    if let Some(path) = find_inheritance(&toml::Value::Table(doc.clone()), "") {
+    let is_sibling = |path: &str| {
+        path.strip_prefix("../").is_some_and(|name| {
+            parse_number(name).is_some()
+                && dir
+                    .parent()
+                    .is_some_and(|c| c.join(name).join("Cargo.toml").is_file())
+        })
+    };
+    if let Some(path) = find_inheritance(&toml::Value::Table(doc.clone()), "", &is_sibling) {
         bail!(err(format!(
-            "`{path}` ties the listing to this repository; a listing must build when copied out, so give explicit versions"
+            "`{path}` ties the listing to this repository; a listing must build when copied out, so give explicit versions (the one path allowed is a listing of the same chapter, `../NN-name`, which a reader copies along)"
         )));
     }
 
@@ -462,8 +470,13 @@ fn wrong_run_hint(source: &str, package: &str, rel_dir: &str, kind: Kind) -> Opt
     None
 }
 
-/// Finds `workspace = true` or a `path` dependency: both break a copied-out listing.
-fn find_inheritance(v: &toml::Value, at: &str) -> Option<String> {
+/// Finds `workspace = true`, or a `path` dependency on anything but a sibling listing:
+/// both break a copied-out listing.
+fn find_inheritance(
+    v: &toml::Value,
+    at: &str,
+    is_sibling: &dyn Fn(&str) -> bool,
+) -> Option<String> {
     let table = v.as_table()?;
     for (k, v) in table {
         let here = if at.is_empty() {
@@ -474,10 +487,10 @@ fn find_inheritance(v: &toml::Value, at: &str) -> Option<String> {
         if k == "workspace" && v.as_bool() == Some(true) {
             return Some(here);
         }
-        if k == "path" && at.contains("dependencies") {
+        if k == "path" && at.contains("dependencies") && !v.as_str().is_some_and(is_sibling) {
             return Some(here);
         }
-        if let Some(found) = find_inheritance(v, &here) {
+        if let Some(found) = find_inheritance(v, &here, is_sibling) {
             return Some(found);
         }
     }
@@ -596,16 +609,19 @@ mod tests {
         let doc: toml::Value =
             toml::from_str("[dependencies]\ntokio = { workspace = true }").unwrap();
         assert_eq!(
-            find_inheritance(&doc, "").as_deref(),
+            find_inheritance(&doc, "", &|_| false).as_deref(),
             Some("dependencies.tokio.workspace")
         );
         let doc: toml::Value =
             toml::from_str("[dev-dependencies]\nkit = { path = \"../kit\" }").unwrap();
         assert_eq!(
-            find_inheritance(&doc, "").as_deref(),
+            find_inheritance(&doc, "", &|_| false).as_deref(),
             Some("dev-dependencies.kit.path")
         );
         let doc: toml::Value = toml::from_str("[dependencies]\ntokio = \"1\"").unwrap();
-        assert_eq!(find_inheritance(&doc, ""), None);
+        assert_eq!(find_inheritance(&doc, "", &|_| false), None);
+        let doc: toml::Value =
+            toml::from_str("[dependencies]\nlib = { path = \"../02-lib\" }").unwrap();
+        assert_eq!(find_inheritance(&doc, "", &|p| p == "../02-lib"), None);
     }
 }
