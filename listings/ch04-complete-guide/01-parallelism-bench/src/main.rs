@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::runtime::{Builder, Runtime};
 
 // ---------------------------------------------------------------------------------------
@@ -19,7 +19,7 @@ use tokio::runtime::{Builder, Runtime};
 const CHUNK: u64 = 10_000;
 
 fn is_prime(n: u64) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d))
 }
 
 fn primes_in_chunk(chunk: u64) -> usize {
@@ -90,7 +90,11 @@ fn start_slow_server(delay: Duration) -> SocketAddr {
     thread::spawn(move || {
         let runtime = Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async move {
-            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            // A long accept queue: `TcpListener::bind` asks for 128, and a burst of 200
+            // connects would overflow it, so that some clients retry after a second.
+            let socket = TcpSocket::new_v4().unwrap();
+            socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+            let listener = socket.listen(1024).unwrap();
             addr_tx.send(listener.local_addr().unwrap()).unwrap();
             loop {
                 let (mut socket, _) = listener.accept().await.unwrap();
@@ -170,16 +174,43 @@ const QUICK: Counts = Counts {
     delay: Duration::from_millis(1),
 };
 
-fn median_time(repetitions: usize, mut run: impl FnMut()) -> Duration {
-    let mut samples: Vec<Duration> = (0..repetitions)
-        .map(|_| {
+/// A row of the table: what it measures, how many threads do the work, and one run.
+struct Row<'a> {
+    label: &'static str,
+    threads: String,
+    run: Box<dyn FnMut() + 'a>,
+    samples: Vec<Duration>,
+}
+
+impl<'a> Row<'a> {
+    fn new(label: &'static str, threads: usize, run: impl FnMut() + 'a) -> Self {
+        let run = Box::new(run);
+        let (threads, samples) = (threads.to_string(), Vec::new());
+        Row {
+            label,
+            threads,
+            run,
+            samples,
+        }
+    }
+
+    fn median(&self) -> Duration {
+        let mut samples = self.samples.clone();
+        samples.sort();
+        samples[samples.len() / 2]
+    }
+}
+
+/// Runs every row once per repetition, in turn, so that a change in the machine's load
+/// during the benchmark affects all rows alike.
+fn measure(rows: &mut [Row<'_>], repetitions: usize) {
+    for _ in 0..repetitions {
+        for row in rows.iter_mut() {
             let start = Instant::now();
-            run();
-            start.elapsed()
-        })
-        .collect();
-    samples.sort();
-    samples[samples.len() / 2]
+            (row.run)();
+            row.samples.push(start.elapsed());
+        }
+    }
 }
 
 fn time(d: Duration) -> String {
@@ -237,82 +268,84 @@ fn main() {
     assert_eq!(cpu_tasks(&one_thread, c.chunks, cores as u64), expected);
     assert_eq!(cpu_tasks(&all_cores, c.chunks, cores as u64), expected);
 
-    let r = c.repetitions;
-    let cpu = [
-        (
-            "CPU-bound: one thread",
-            "1".to_string(),
-            median_time(r, || {
-                cpu_sequential(c.chunks);
-            }),
-        ),
-        (
+    let (chunks, threads) = (c.chunks, cores as u64);
+    let mut cpu = [
+        Row::new("CPU-bound: one thread", 1, || {
+            cpu_sequential(chunks);
+        }),
+        Row::new(
             "CPU-bound: one thread per core (`thread::scope`)",
-            cores.to_string(),
-            median_time(r, || {
-                cpu_scoped_threads(c.chunks, cores as u64);
-            }),
+            cores,
+            || {
+                cpu_scoped_threads(chunks, threads);
+            },
         ),
-        (
+        Row::new(
             "CPU-bound: rayon `into_par_iter`",
-            rayon::current_num_threads().to_string(),
-            median_time(r, || {
-                cpu_rayon(c.chunks);
-            }),
+            rayon::current_num_threads(),
+            || {
+                cpu_rayon(chunks);
+            },
         ),
-        (
+        Row::new(
             "CPU-bound: one task per core, `current_thread` runtime",
-            "1".to_string(),
-            median_time(r, || {
-                cpu_tasks(&one_thread, c.chunks, cores as u64);
-            }),
+            1,
+            || {
+                cpu_tasks(&one_thread, chunks, threads);
+            },
         ),
-        (
+        Row::new(
             "CPU-bound: one task per core, `multi_thread` runtime",
-            workers.to_string(),
-            median_time(r, || {
-                cpu_tasks(&all_cores, c.chunks, cores as u64);
-            }),
+            workers,
+            || {
+                cpu_tasks(&all_cores, chunks, threads);
+            },
         ),
     ];
 
     let addr = start_slow_server(c.delay);
     let n = c.requests;
-    let io = [
-        (
-            "I/O-bound: one request after another",
-            "1".to_string(),
-            median_time(r, || io_sequential(&one_thread, addr, n)),
-        ),
-        (
+    let mut io = [
+        Row::new("I/O-bound: one request after another", 1, || {
+            io_sequential(&one_thread, addr, n)
+        }),
+        Row::new(
             "I/O-bound: one task per request, `current_thread` runtime",
-            "1".to_string(),
-            median_time(r, || io_tasks(&one_thread, addr, n)),
+            1,
+            || io_tasks(&one_thread, addr, n),
         ),
-        (
+        Row::new(
             "I/O-bound: one task per request, `multi_thread` runtime",
-            workers.to_string(),
-            median_time(r, || io_tasks(&all_cores, addr, n)),
+            workers,
+            || io_tasks(&all_cores, addr, n),
         ),
-        (
-            "I/O-bound: one OS thread per request",
-            n.to_string(),
-            median_time(r, || io_threads(addr, n)),
-        ),
+        Row::new("I/O-bound: one OS thread per request", n, || {
+            io_threads(addr, n)
+        }),
     ];
+
+    let r = c.repetitions;
+    measure(&mut cpu, r);
+    measure(&mut io, r);
 
     println!("| workload and how it runs | threads doing the work | time | speed-up |");
     println!("|---|---|---|---|");
     for rows in [&cpu[..], &io[..]] {
-        let baseline = rows[0].2;
-        for (label, threads, took) in rows {
+        let baseline = rows[0].median();
+        for row in rows {
+            let took = row.median();
             let speed_up = baseline.as_secs_f64() / took.as_secs_f64();
-            println!("| {label} | {threads} | {} | {speed_up:.1}× |", time(*took));
+            println!(
+                "| {} | {} | {} | {speed_up:.1}× |",
+                row.label,
+                row.threads,
+                time(took)
+            );
         }
     }
     println!();
     println!(
-        "Times: median of {r} runs. CPU-bound: counting the primes below {} by trial division, \
+        "Times: median of {r} runs, the rows taking turns. CPU-bound: counting the primes below {} by trial division, \
          in chunks of {CHUNK} numbers ({expected} primes). I/O-bound: {n} requests to a local \
          TCP server (its own thread) that waits {} ms before answering each one. \
          Speed-up: against the first row of the same workload.",
