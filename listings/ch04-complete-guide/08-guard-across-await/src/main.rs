@@ -1,6 +1,6 @@
 // Shows: a std MutexGuard held across `.await`. The task could resume on another
 // thread, and a std guard must be unlocked on the thread that locked it.
-// Run: cargo build -p ch04-08-guard-across-await (fails: the future is not `Send`)
+// Run: cargo build --manifest-path listings/ch04-complete-guide/08-guard-across-await/Cargo.toml
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
