@@ -784,7 +784,10 @@ fn check_loom(root: &Path, listings: &[Listing]) -> Result<Problems> {
         for exe in candidates {
             let t = Instant::now();
             let Some(out) = capture(
-                std::process::Command::new(&exe).args(["--exact", model, "--test-threads=1"]),
+                std::process::Command::new(&exe)
+                    .args(["--exact", model, "--test-threads=1"])
+                    // The failure message, not a backtrace, is what the report should end with.
+                    .env("RUST_BACKTRACE", "0"),
                 RUN_TIMEOUT,
             )?
             else {
