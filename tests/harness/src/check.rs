@@ -101,7 +101,13 @@ pub fn run_all(root: &Path) -> Result<()> {
     step("loom models", &mut || check_loom(root, &listings));
     let book_ok = step(
         "mdbook build (no warnings, no raw directives, no broken links)",
-        &mut || book::build(root),
+        &mut || {
+            let mut p = book::build(root)?;
+            if p.is_empty() {
+                p.extend(check_index_of_listings(root, &listings)?);
+            }
+            Ok(p)
+        },
     );
     if book_ok {
         step(
@@ -247,6 +253,36 @@ fn check_chapter_references(root: &Path, listings: &[Listing]) -> Result<Problem
         }
     }
     Ok(p)
+}
+
+/// The book must have exactly one index of listings (`{{#index-of-listings}}`), and the
+/// rendered index must link every listing.
+fn check_index_of_listings(root: &Path, listings: &[Listing]) -> Result<Problems> {
+    let pages: Vec<String> = summary_pages(root)?
+        .into_iter()
+        .filter(|page| {
+            fs::read_to_string(root.join("src").join(page))
+                .is_ok_and(|t| t.lines().any(|l| l.trim() == "{{#index-of-listings}}"))
+        })
+        .collect();
+    let [page] = pages.as_slice() else {
+        return Ok(vec![format!(
+            "src/SUMMARY.md: the book needs exactly one page with {{{{#index-of-listings}}}}, found {pages:?}"
+        )]);
+    };
+    let html = root.join("book/html").join(page.replace(".md", ".html"));
+    let text = fs::read_to_string(&html)?;
+    Ok(listings
+        .iter()
+        .filter(|l| !text.contains(&format!("#listing-{}\"", l.label())))
+        .map(|l| {
+            format!(
+                "{}: the index of listings does not link {}",
+                crate::rel(&html),
+                l.id
+            )
+        })
+        .collect())
 }
 
 /// tests/doctest must provide every crate a listing uses, or the book's doctests can't
