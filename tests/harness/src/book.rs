@@ -284,19 +284,20 @@ pub fn walk(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Keeps a hash of each chapter's expanded Markdown that passed `mdbook test`, so a warm
-/// run only re-tests chapters whose code or text changed.
-pub struct TestedChapters {
+/// Remembers checks that passed, each by a key naming what was checked and a hash of its
+/// inputs (a chapter's expanded Markdown, a page's HTML, the locked dependencies), so a
+/// warm run re-checks only what changed.
+pub struct PassedChecks {
     file: PathBuf,
     passed: HashSet<String>,
 }
 
-impl TestedChapters {
+impl PassedChecks {
     pub fn load(file: PathBuf) -> Self {
         let passed = fs::read_to_string(&file)
             .map(|s| s.lines().map(str::to_string).collect())
             .unwrap_or_default();
-        TestedChapters { file, passed }
+        PassedChecks { file, passed }
     }
     pub fn contains(&self, key: &str) -> bool {
         self.passed.contains(key)

@@ -3,7 +3,7 @@
 //! admonition that isn't visible; search must find listings by name; screenshots of a few
 //! pages (light, dark, print) are saved for CI to keep.
 
-use crate::book::{TestedChapters, walk};
+use crate::book::{PassedChecks, walk};
 use crate::process::{self, capture};
 use anyhow::{Context, Result, bail};
 use std::fs;
@@ -28,7 +28,7 @@ pub fn check(root: &Path, target: &Path) -> Result<Vec<String>> {
     .iter()
     .map(|f| fs::read(root.join(f)).unwrap_or_default())
     .fold(0u64, |h, bytes| h ^ crate::check::fnv(&bytes));
-    let mut cache = TestedChapters::load(work.join("pages-passed"));
+    let mut cache = PassedChecks::load(work.join("pages-passed"));
     let pages: Vec<PathBuf> = walk(&html_root, "html")?
         .into_iter()
         .filter(|p| !p.ends_with("toc.html"))

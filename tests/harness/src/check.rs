@@ -4,7 +4,7 @@
 //! that no longer holds. Steps that don't depend on a failed one still run, so one run
 //! shows every problem.
 
-use crate::book::{self, TestedChapters};
+use crate::book::{self, PassedChecks};
 use crate::listing::{self, Kind, Listing, StdoutMode};
 use crate::process::{self, capture, cargo, write_if_changed};
 use anyhow::{Context, Result, bail};
@@ -907,7 +907,7 @@ fn check_skeptic(root: &Path) -> Result<Problems> {
         inputs.extend(fs::read(root.join(f))?);
     }
     let key = format!("skeptic {:016x}", fnv(&inputs));
-    let mut cache = TestedChapters::load(target_dir(root).join("doctest/skeptic-passed"));
+    let mut cache = PassedChecks::load(target_dir(root).join("doctest/skeptic-passed"));
     if cache.contains(&key) {
         eprintln!("  skeptic: the book's code and dependencies are unchanged since it last passed");
         return Ok(vec![]);
@@ -981,7 +981,7 @@ fn check_mdbook_test(root: &Path) -> Result<Problems> {
     let deps = target_dir(root).join("doctest/debug/deps");
     let path = crate::tools::ensure()?;
     let markdown = root.join("book/markdown");
-    let mut cache = TestedChapters::load(target_dir(root).join("doctest/mdbook-test-passed"));
+    let mut cache = PassedChecks::load(target_dir(root).join("doctest/mdbook-test-passed"));
     let mut p = Vec::new();
     let mut tested = 0;
     // The libraries rustdoc links against: their file names carry cargo's hashes, so a
