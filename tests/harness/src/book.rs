@@ -95,23 +95,10 @@ fn check_no_ignored_blocks(root: &Path) -> Result<Vec<String>> {
     Ok(problems)
 }
 
-fn html_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let p = entry?.path();
-        if p.is_dir() {
-            html_files(&p, found)?;
-        } else if p.extension().is_some_and(|e| e == "html") {
-            found.push(p);
-        }
-    }
-    Ok(())
-}
-
 /// Every page: no directive left unexpanded, every internal link and anchor resolves.
 fn check_html(root: &Path) -> Result<Vec<String>> {
     let html_root = root.join("book/html");
-    let mut pages = Vec::new();
-    html_files(&html_root, &mut pages)?;
+    let pages = walk(&html_root, "html")?;
     let mut ids: HashMap<PathBuf, HashSet<String>> = HashMap::new();
     let mut texts = Vec::new();
     for p in &pages {
@@ -206,7 +193,7 @@ fn normalize(p: &Path) -> PathBuf {
 }
 
 /// Values of `name="…"` attributes, HTML entities for `&` undone.
-fn attribute_values(html: &str, name: &str) -> Vec<String> {
+pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
     let needle = format!(" {name}=\"");
     let mut out = Vec::new();
     let mut rest = html;

@@ -4,6 +4,7 @@
 //! pages (light, dark, print) are saved for CI to keep.
 
 use crate::book::{PassedChecks, walk};
+use crate::listing::Listing;
 use crate::process::{self, capture};
 use anyhow::{Context, Result, bail};
 use std::fs;
@@ -15,7 +16,7 @@ use std::time::Duration;
 /// to decide where to show a Run button, and this check runs offline.
 const OFFLINE_PLAYGROUND_FETCH: &str = "Failed to fetch\", source: ";
 
-pub fn check(root: &Path, target: &Path) -> Result<Vec<String>> {
+pub fn check(root: &Path, target: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     let chromium = find_chromium()?;
     let html_root = root.join("book/html");
     let work = target.join("browser");
@@ -77,7 +78,7 @@ pub fn check(root: &Path, target: &Path) -> Result<Vec<String>> {
         "  browser: {} page(s) rendered and checked (unchanged pages that passed before skipped)",
         pages.len()
     );
-    problems.extend(check_search(root, &chromium, &work)?);
+    problems.extend(check_search(root, listings, &chromium, &work)?);
     if !pages.is_empty() || !work.join("screenshots").is_dir() {
         problems.extend(screenshots(&chromium, &html_root, &work)?);
     }
@@ -150,7 +151,7 @@ fn check_page(chromium: &Path, profile: &Path, page: &Path) -> Result<Vec<String
         ("data-admonitions", admonitions, "admonitions"),
     ] {
         let expected = format!("{want}/{want}");
-        match attribute(&dom, attr) {
+        match crate::book::attribute_values(&dom, attr).into_iter().next() {
             Some(got) if got == expected => {}
             Some(got) => p.push(format!(
                 "{rel}: {what}: {got} visible and styled, expected {expected} (is the stylesheet missing?)"
@@ -161,17 +162,14 @@ fn check_page(chromium: &Path, profile: &Path, page: &Path) -> Result<Vec<String
     Ok(p)
 }
 
-fn attribute(html: &str, name: &str) -> Option<String> {
-    let needle = format!("{name}=\"");
-    let start = html.find(&needle)? + needle.len();
-    let end = html[start..].find('"')?;
-    Some(html[start..start + end].to_string())
-}
-
 /// For the first listing of each chapter, the book's search must list the page that
 /// shows it when asked for the listing's name ("spawn and join" for 01-spawn-and-join).
-fn check_search(root: &Path, chromium: &Path, work: &Path) -> Result<Vec<String>> {
-    let listings = crate::listing::load_all(root)?;
+fn check_search(
+    root: &Path,
+    listings: &[Listing],
+    chromium: &Path,
+    work: &Path,
+) -> Result<Vec<String>> {
     let html_root = root.join("book/html");
     let pages = walk(&html_root, "html")?;
     let mut p = Vec::new();

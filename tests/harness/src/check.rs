@@ -112,7 +112,7 @@ pub fn run_all(root: &Path) -> Result<()> {
     if book_ok {
         step(
             "the book in a browser (no raw directives or console errors; badges, admonitions, search)",
-            &mut || crate::browser::check(root, &target_dir(root)),
+            &mut || crate::browser::check(root, &target_dir(root), &listings),
         );
         step(
             "skeptic: the book's Rust blocks under cargo test",
