@@ -5,7 +5,7 @@
 
 use crate::book::{PassedChecks, walk};
 use crate::listing::Listing;
-use crate::process::{self, capture};
+use crate::process::capture;
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -274,48 +274,19 @@ fn screenshots(chromium: &Path, html_root: &Path, work: &Path) -> Result<Vec<Str
     Ok(p)
 }
 
-/// `$CHROMIUM`, or chromium on the PATH; when absent and this is a Debian machine where we
-/// are root (as in CI here), Debian's package is installed.
+/// `$CHROMIUM`, or Chromium on the PATH, or Debian's package installed (as root on Debian).
 fn find_chromium() -> Result<PathBuf> {
     if let Some(p) = std::env::var_os("CHROMIUM") {
         return Ok(PathBuf::from(p));
     }
-    let on_path = || {
-        ["chromium", "chromium-browser", "google-chrome"]
-            .iter()
-            .find_map(|name| {
-                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-                    .map(|dir| dir.join(name))
-                    .find(|p| p.is_file())
-            })
-    };
-    if let Some(p) = on_path() {
-        return Ok(p);
+    match crate::tools::find_or_install(
+        &["chromium", "chromium-browser", "google-chrome"],
+        "chromium",
+        "the browser check",
+    )? {
+        Some(p) => Ok(p),
+        None => bail!(
+            "the browser check needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM=/path/to/chrome"
+        ),
     }
-    let root_user = fs::read_to_string("/proc/self/status").is_ok_and(|s| {
-        s.lines()
-            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
-    });
-    if root_user && Path::new("/usr/bin/apt-get").exists() {
-        eprintln!(
-            "  Chromium is missing: installing Debian's chromium package for the browser check"
-        );
-        let mut install = Command::new("apt-get");
-        install.env("DEBIAN_FRONTEND", "noninteractive").args([
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-        ]);
-        if !process::status(&mut install)? {
-            process::status(Command::new("apt-get").arg("update"))?;
-            process::status(&mut install)?;
-        }
-        if let Some(p) = on_path() {
-            return Ok(p);
-        }
-    }
-    bail!(
-        "the browser check needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM=/path/to/chrome"
-    )
 }

@@ -99,6 +99,10 @@ pub fn run_all(root: &Path) -> Result<()> {
         &mut || check_copied_out(root, &listings),
     );
     step("loom models", &mut || check_loom(root, &listings));
+    step(
+        "the Go side: every Go snippet formatted, vetted, built; Go bugs measured",
+        &mut || crate::go::check(root),
+    );
     let book_ok = step(
         "mdbook build (no warnings, no raw directives, no broken links)",
         &mut || {

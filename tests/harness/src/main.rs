@@ -10,6 +10,7 @@
 mod book;
 mod browser;
 mod check;
+mod go;
 mod listing;
 mod preprocess;
 mod process;

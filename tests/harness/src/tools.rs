@@ -71,3 +71,42 @@ pub fn ensure() -> Result<OsString> {
     }
     Ok(path)
 }
+
+/// The first of `names` on the PATH. When none is there and this is a Debian machine where
+/// we are root (as in CI here), Debian's `package` is installed first, announced as being
+/// for `purpose`. None when it is still missing: the caller reports the step as not run.
+pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<Option<PathBuf>> {
+    let on_path = || {
+        names.iter().find_map(|name| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|dir| dir.join(name))
+                .find(|p| p.is_file())
+        })
+    };
+    if let Some(p) = on_path() {
+        return Ok(Some(p));
+    }
+    let root_user = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+    });
+    if root_user && std::path::Path::new("/usr/bin/apt-get").exists() {
+        eprintln!(
+            "  {purpose} needs {}: installing Debian's {package} package",
+            names[0]
+        );
+        let mut install = Command::new("apt-get");
+        install.env("DEBIAN_FRONTEND", "noninteractive").args([
+            "install",
+            "-y",
+            "-q",
+            "--no-install-recommends",
+            package,
+        ]);
+        if !crate::process::status(&mut install)? {
+            crate::process::status(Command::new("apt-get").args(["update", "-q"]))?;
+            crate::process::status(&mut install)?;
+        }
+    }
+    Ok(on_path())
+}
