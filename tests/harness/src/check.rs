@@ -25,10 +25,21 @@ type Problems = Vec<String>;
 pub fn run_all(root: &Path) -> Result<()> {
     let started = Instant::now();
     let mut failed: Vec<(String, Problems)> = Vec::new();
+    let mut not_run: Vec<(String, String)> = Vec::new();
     let mut step = |name: &str, f: &mut dyn FnMut() -> Result<Problems>| -> bool {
         eprintln!("\n==> {name}");
         let t = Instant::now();
-        let problems = f().unwrap_or_else(|e| vec![format!("{e:#}")]);
+        let problems = match f() {
+            Ok(p) => p,
+            Err(e) => match e.downcast_ref::<crate::NotRun>() {
+                Some(crate::NotRun(why)) => {
+                    eprintln!("<== {name}: NOT RUN: {why}");
+                    not_run.push((name.to_string(), why.clone()));
+                    return false;
+                }
+                None => vec![format!("{e:#}")],
+            },
+        };
         let ok = problems.is_empty();
         eprintln!(
             "<== {name}: {} in {:.1} s",
@@ -53,7 +64,7 @@ pub fn run_all(root: &Path) -> Result<()> {
         Ok(p)
     });
     if !declarations_ok {
-        return summary(started, failed);
+        return summary(started, failed, &not_run);
     }
     step("cargo fmt --check", &mut || check_fmt(root, &listings));
     step("cargo clippy --all-targets -D warnings", &mut || {
@@ -124,11 +135,19 @@ pub fn run_all(root: &Path) -> Result<()> {
         );
         step("mdbook test", &mut || check_mdbook_test(root));
     }
-    summary(started, failed)
+    summary(started, failed, &not_run)
 }
 
-fn summary(started: Instant, failed: Vec<(String, Problems)>) -> Result<()> {
+fn summary(
+    started: Instant,
+    failed: Vec<(String, Problems)>,
+    not_run: &[(String, String)],
+) -> Result<()> {
     let secs = started.elapsed().as_secs_f64();
+    for (name, why) in not_run {
+        eprintln!("\n!!! NOT RUN: {name}: {why}");
+        eprintln!("!!! nothing this step checks was checked on this machine");
+    }
     if failed.is_empty() {
         eprintln!("\nall checks passed in {secs:.1} s");
         return Ok(());

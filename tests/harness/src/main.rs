@@ -40,6 +40,19 @@ fn run(args: &[String]) -> Result<()> {
     }
 }
 
+/// A step that cannot run on this machine (a tool is missing and cannot be installed here).
+/// Returned as an error from a check, it is reported loudly as not run, never as passed.
+#[derive(Debug)]
+pub struct NotRun(pub String);
+
+impl std::fmt::Display for NotRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not run: {}", self.0)
+    }
+}
+
+impl std::error::Error for NotRun {}
+
 /// A path as the reader knows it: relative to the repository root.
 pub fn rel(p: &std::path::Path) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
