@@ -3,52 +3,33 @@
 // Run: `cargo run --release -p ch01-20-threads-vs-tasks-bench` (prints a Markdown table);
 // `BENCH_QUICK=1` runs tiny counts with the same rows, for the book's tests.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::HashMap;
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::pin::pin;
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use cap::Cap;
+use plotters::prelude::*;
 use tokio::runtime::{Builder, Runtime};
 use tokio::sync::{Notify, mpsc};
 
 // ---------------------------------------------------------------------------------------
-// A global allocator that counts the bytes currently allocated, so that we can see what a
+// The global allocator: the system's, wrapped by the `cap` crate so that it counts the
+// bytes currently allocated (one atomic add or subtract per call). That shows what a
 // parked task or thread holds on the heap. RSS would not do: after earlier frees the
 // allocator reuses pages it already has, and RSS barely moves.
 
-static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
-
-struct CountingAllocator;
-
-// SAFETY: both methods hand the request, unchanged, to `System`, which upholds the
-// `GlobalAlloc` contract; the only addition is an atomic counter, which never allocates.
-// (`realloc` and `alloc_zeroed` keep their default bodies, which call these two.)
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: our caller meets `alloc`'s requirements; we pass them on.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above, that is, from `System`, with this layout.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: Cap<std::alloc::System> = Cap::new(std::alloc::System, usize::MAX);
 
 fn live_bytes() -> isize {
-    LIVE_BYTES.load(Ordering::SeqCst)
+    ALLOCATOR.allocated() as isize
 }
 
 // ---------------------------------------------------------------------------------------
@@ -355,6 +336,86 @@ fn measure_tasks(runtime: &Runtime, counts: &Counts) -> TaskFigures {
 }
 
 // ---------------------------------------------------------------------------------------
+// Goroutines: the Go program in `go/bench` at the root of the book's repository runs the
+// same loops with the same counts, and prints one "name value" line per figure.
+
+struct GoFigures {
+    spawn: Duration,
+    batch: Duration,
+    round_trip: Duration,
+    parked: usize,
+    heap_bytes: isize, // live heap objects, from runtime.MemStats after a collection
+    stack_bytes: isize, // goroutine stacks in use, from runtime.MemStats
+    version: String,
+    gomaxprocs: String,
+}
+
+impl GoFigures {
+    fn per_goroutine(&self) -> f64 {
+        (self.heap_bytes + self.stack_bytes) as f64 / self.parked.max(1) as f64
+    }
+}
+
+/// `go/bench`, found from where this crate was built (or `GO_BENCH_DIR`). A copy of the
+/// listing on its own has no Go program beside it, and measures Rust only.
+fn go_bench_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("GO_BENCH_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(option_env!("CARGO_MANIFEST_DIR")?).join("../../../go/bench"),
+    };
+    dir.join("go.mod").is_file().then_some(dir)
+}
+
+fn measure_go(c: &Counts) -> Result<GoFigures, String> {
+    let dir = go_bench_dir().ok_or("no `go/bench` beside this listing")?;
+    let out = Command::new("go")
+        .args(["run", "."])
+        .args(["-reps", &c.repetitions.to_string()])
+        .args(["-spawns", &c.task_spawns.to_string()])
+        .args(["-batch", &c.batch.to_string()])
+        .args(["-trips", &c.task_round_trips.to_string()])
+        .args(["-parked", &c.parked_tasks.to_string()])
+        .current_dir(&dir)
+        .output()
+        .map_err(|e| format!("`go` could not be run ({e})"))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(format!(
+            "`go run` failed ({}): {}",
+            out.status,
+            stderr.trim()
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: HashMap<&str, &str> = stdout
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .collect();
+    let get = |name: &str| {
+        lines
+            .get(name)
+            .map(|v| v.to_string())
+            .ok_or(format!("the Go program printed no `{name}`"))
+    };
+    let number = |name: &str| {
+        get(name)?
+            .parse::<f64>()
+            .map_err(|e| format!("`{name}`: {e}"))
+    };
+    let nanos = |name: &str| number(name).map(|ns| Duration::from_secs_f64(ns / 1e9));
+    Ok(GoFigures {
+        spawn: nanos("spawn_ns")?,
+        batch: nanos("batch_ns")?,
+        round_trip: nanos("round_trip_ns")?,
+        parked: number("parked")? as usize,
+        heap_bytes: number("parked_heap_bytes")? as isize,
+        stack_bytes: number("parked_stack_bytes")? as isize,
+        version: get("go_version")?,
+        gomaxprocs: get("gomaxprocs")?,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
 // Printing.
 
 fn time(d: Duration) -> String {
@@ -444,15 +505,137 @@ fn machine() -> String {
         "release"
     };
     format!(
-        "Machine: {cpu}, {cores} cores (available_parallelism), {} {}, {rustc}, {profile} build.",
+        "Machine: {cpu}, {cores} cores (available_parallelism), {} {}, {rustc}, {profile} build, {}.",
         std::env::consts::OS,
         std::env::consts::ARCH,
+        today(),
     )
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock (Howard Hinnant's
+/// `civil_from_days`), so that the results name the day they were measured.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// tokio (multi_thread) ÷ Go: below 1 the task is cheaper, above 1 the goroutine is.
+fn ratio(tokio: f64, go: f64) -> String {
+    let r = tokio / go;
+    if r < 10.0 {
+        format!("{r:.2}×")
+    } else {
+        format!("{r:.0}×")
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The chart: one panel per measure, a bar per kind of unit, on a logarithmic scale.
+
+const UNITS: [&str; 4] = [
+    "std thread",
+    "tokio, multi_thread",
+    "tokio, current_thread",
+    "goroutine",
+];
+const COLOURS: [RGBColor; 4] = [
+    RGBColor(0x9e, 0x9e, 0x9e),
+    RGBColor(0xd3, 0x6b, 0x2c),
+    RGBColor(0xf2, 0xa6, 0x5a),
+    RGBColor(0x00, 0x7d, 0x9c),
+];
+
+struct Panel {
+    title: &'static str,
+    values: [Option<f64>; 4], // in nanoseconds or bytes, one per entry of UNITS
+    label: fn(f64) -> String,
+    base: f64, // of the logarithmic scale: where the axis has its ticks
+}
+
+fn nanos(ns: f64) -> String {
+    time(Duration::from_secs_f64(ns / 1e9))
+}
+
+fn chart(panels: &[Panel]) -> Result<String, Box<dyn std::error::Error>> {
+    let mut svg = String::new();
+    {
+        let root =
+            SVGBackend::with_string(&mut svg, (760, 200 * panels.len() as u32)).into_drawing_area();
+        root.fill(&WHITE)?;
+        for (area, panel) in root.split_evenly((panels.len(), 1)).iter().zip(panels) {
+            let measured = panel.values.iter().flatten();
+            let low = measured.clone().fold(f64::INFINITY, |a, &b| a.min(b)) / 4.0;
+            let high = measured.fold(0.0, |a: f64, &b| a.max(b)) * 8.0;
+            let mut chart = ChartBuilder::on(area)
+                .caption(panel.title, ("sans-serif", 16))
+                .margin(8)
+                .x_label_area_size(24)
+                .y_label_area_size(150)
+                .build_cartesian_2d(
+                    (low..high).log_scale().base(panel.base),
+                    (0..UNITS.len()).into_segmented(),
+                )?;
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .x_label_formatter(&|v| (panel.label)(*v))
+                .y_label_formatter(&|v| match v {
+                    // The first unit at the top.
+                    SegmentValue::CenterOf(i) if *i < UNITS.len() => {
+                        UNITS[UNITS.len() - 1 - i].into()
+                    }
+                    _ => String::new(),
+                })
+                .draw()?;
+            for (i, value) in panel.values.iter().enumerate() {
+                let row = UNITS.len() - 1 - i;
+                let (top, bottom) = (SegmentValue::Exact(row), SegmentValue::Exact(row + 1));
+                let centre = SegmentValue::CenterOf(row);
+                let Some(value) = *value else {
+                    chart.draw_series([Text::new(
+                        "not measured",
+                        (low, centre),
+                        ("sans-serif", 13),
+                    )])?;
+                    continue;
+                };
+                let mut bar = Rectangle::new([(low, top), (value, bottom)], COLOURS[i].filled());
+                bar.set_margin(3, 3, 0, 0);
+                let text = Text::new(
+                    format!(" {}", (panel.label)(value)),
+                    (value, centre),
+                    ("sans-serif", 13),
+                );
+                chart.draw_series([bar])?;
+                chart.draw_series([text])?;
+            }
+        }
+        root.present()?;
+    }
+    Ok(svg)
 }
 
 fn main() {
     let quick = std::env::var_os("BENCH_QUICK").is_some_and(|v| v == "1");
     let c = if quick { &QUICK } else { &FULL };
+    // `-- --svg PATH` also writes the chart to PATH; without it the chart is drawn and
+    // discarded, so that a quick run still checks it can be drawn.
+    let args: Vec<String> = std::env::args().collect();
+    let svg_path = args
+        .iter()
+        .position(|a| a == "--svg")
+        .and_then(|i| args.get(i + 1));
 
     // Threads first, while no runtime's worker threads exist; parking first of all, so
     // that no stacks of exited threads are cached for reuse (they would hide resident
@@ -473,27 +656,63 @@ fn main() {
     let ct = measure_tasks(&current, c);
     drop(current);
 
-    let row = |label: &str, cells: [String; 3]| {
-        println!("| {label} | {} | {} | {} |", cells[0], cells[1], cells[2]);
+    // Go last, in its own process, once nothing of ours is running.
+    let go = measure_go(c);
+
+    let task_heap = |p: &Parked| p.heap_bytes as f64 / p.alive.max(1) as f64;
+    let go_cell =
+        |cell: &dyn Fn(&GoFigures) -> String| go.as_ref().map_or("not measured".into(), cell);
+    let time_ratio = |tokio: Duration, go: &dyn Fn(&GoFigures) -> Duration| {
+        go_cell(&|g| ratio(tokio.as_secs_f64(), go(g).as_secs_f64()))
+    };
+    let go_header = match &go {
+        Ok(g) => format!("goroutine, {} (GOMAXPROCS {})", g.version, g.gomaxprocs),
+        Err(_) => "goroutine".to_string(),
+    };
+
+    let row = |label: &str, cells: [String; 5]| {
+        println!("| {label} | {} |", cells.join(" | "));
     };
     println!(
-        "| measure | std thread | tokio task, multi_thread ({workers} workers) | tokio task, current_thread |"
+        "| measure | std thread | tokio task, multi_thread ({workers} workers) | tokio task, current_thread | {go_header} | multi_thread ÷ Go |"
     );
-    println!("|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
     row(
         "spawn + run to completion, one at a time",
-        [time(thread_spawn), time(mt.spawn), time(ct.spawn)],
+        [
+            time(thread_spawn),
+            time(mt.spawn),
+            time(ct.spawn),
+            go_cell(&|g| time(g.spawn)),
+            time_ratio(mt.spawn, &|g| g.spawn),
+        ],
     );
     row(
         "spawn + run to completion, in batches (per unit)",
-        [time(thread_batch), time(mt.batch), time(ct.batch)],
+        [
+            time(thread_batch),
+            time(mt.batch),
+            time(ct.batch),
+            go_cell(&|g| time(g.batch)),
+            time_ratio(mt.batch, &|g| g.batch),
+        ],
     );
     row(
         "memory per parked unit",
         [
             thread_memory_cell(&threads_parked),
-            format!("{} heap", per_unit(mt.parked.heap_bytes, &mt.parked)),
-            format!("{} heap", per_unit(ct.parked.heap_bytes, &ct.parked)),
+            format!("{} heap", bytes(task_heap(&mt.parked))),
+            format!("{} heap", bytes(task_heap(&ct.parked))),
+            go_cell(&|g| {
+                let per = |b: isize| bytes(b as f64 / g.parked.max(1) as f64);
+                format!(
+                    "{}: {} stack + {} heap",
+                    bytes(g.per_goroutine()),
+                    per(g.stack_bytes),
+                    per(g.heap_bytes)
+                )
+            }),
+            go_cell(&|g| ratio(task_heap(&mt.parked), g.per_goroutine())),
         ],
     );
     row(
@@ -502,6 +721,8 @@ fn main() {
             format!("{} (`sync_channel(0)`)", time(thread_trip)),
             format!("{} (`mpsc`, capacity 1)", time(mt.round_trip)),
             format!("{} (`mpsc`, capacity 1)", time(ct.round_trip)),
+            go_cell(&|g| format!("{} (unbuffered `chan`)", time(g.round_trip))),
+            time_ratio(mt.round_trip, &|g| g.round_trip),
         ],
     );
     row(
@@ -510,15 +731,27 @@ fn main() {
             parked_cell(&threads_parked),
             parked_cell(&mt.parked),
             parked_cell(&ct.parked),
+            go_cell(&|g| {
+                let total = (g.heap_bytes + g.stack_bytes) as f64;
+                format!("{} parked: {} stack + heap", count(g.parked), bytes(total))
+            }),
+            go_cell(&|g| {
+                ratio(
+                    mt.parked.heap_bytes as f64,
+                    (g.heap_bytes + g.stack_bytes) as f64,
+                )
+            }),
         ],
     );
     println!();
     println!(
-        "Times: median of {} runs. A run is {} thread spawns or {} task spawns (in batches of {} \
-         for the second row), or {} round trips between threads or {} between tasks. \
-         Heap: live bytes counted by the global allocator. Stack: reserved is configuration \
-         (`RUST_MIN_STACK`, default 2 MiB); resident is how much the process's RSS grew while \
-         the threads were parked.",
+        "Times: median of {} runs. A run is {} thread spawns or {} task or goroutine spawns \
+         (in batches of {} for the second row), or {} round trips between threads or {} \
+         between tasks or goroutines. Heap: live bytes counted by the global allocator (Rust) \
+         or by `runtime.MemStats` after a collection (Go, `HeapAlloc`; its stacks are \
+         `StackInuse`). Stack: reserved is configuration (`RUST_MIN_STACK`, default 2 MiB); \
+         resident is how much the process's RSS grew while the threads were parked. \
+         Last column: the tokio task's figure (multi_thread) divided by the goroutine's.",
         c.repetitions,
         count(c.thread_spawns as usize),
         count(c.task_spawns as usize),
@@ -527,5 +760,58 @@ fn main() {
         count(c.task_round_trips as usize),
     );
     println!();
+    match &go {
+        Ok(g) => println!(
+            "Go: {}, GOMAXPROCS {}, `go run` of `go/bench` after the Rust measurements.",
+            g.version, g.gomaxprocs
+        ),
+        Err(why) => println!("Go columns not measured: {why}."),
+    }
     println!("{}", machine());
+
+    let ns = |d: Duration| Some(d.as_secs_f64() * 1e9);
+    let go_value = |f: &dyn Fn(&GoFigures) -> f64| go.as_ref().ok().map(f);
+    let thread_resident = threads_parked
+        .resident_bytes
+        .map(|r| r as f64 / threads_parked.alive.max(1) as f64);
+    let panels = [
+        Panel {
+            title: "spawn + run to completion, one at a time",
+            values: [
+                ns(thread_spawn),
+                ns(mt.spawn),
+                ns(ct.spawn),
+                go_value(&|g| g.spawn.as_secs_f64() * 1e9),
+            ],
+            label: nanos,
+            base: 10.0,
+        },
+        Panel {
+            title: "memory per parked unit (thread: resident; task: heap; goroutine: stack + heap)",
+            values: [
+                thread_resident,
+                Some(task_heap(&mt.parked)),
+                Some(task_heap(&ct.parked)),
+                go_value(&|g| g.per_goroutine()),
+            ],
+            label: bytes,
+            base: 4.0,
+        },
+        Panel {
+            title: "message round trip (ping-pong)",
+            values: [
+                ns(thread_trip),
+                ns(mt.round_trip),
+                ns(ct.round_trip),
+                go_value(&|g| g.round_trip.as_secs_f64() * 1e9),
+            ],
+            label: nanos,
+            base: 10.0,
+        },
+    ];
+    let svg = chart(&panels).expect("drawing the chart");
+    if let Some(path) = svg_path {
+        std::fs::write(path, svg).expect("writing the chart");
+        eprintln!("chart written to {path}");
+    }
 }

@@ -1,0 +1,3 @@
+module goroutines-in-rust/bench
+
+go 1.19
