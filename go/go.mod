@@ -1,0 +1,3 @@
+module goroutines-in-rust
+
+go 1.19
