@@ -3,40 +3,23 @@
 // Run: cargo run --release -p ch02-26-threads-vs-tasks-at-scale (prints a Markdown
 // table); BENCH_QUICK=1 runs 100 threads and 1 000 tasks, same rows, for the tests.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::alloc::System;
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use cap::Cap;
+
 // ------------------------------------------------------------------------------------
-// A global allocator that counts the bytes currently allocated: what the heap holds.
-
-static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
-
-struct CountingAllocator;
-
-// SAFETY: both methods hand the request, unchanged, to `System`, which upholds the
-// `GlobalAlloc` contract; the only addition is an atomic counter, which never allocates.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: our caller meets `alloc`'s requirements; we pass them on.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above, so from `System`, with this layout.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-    }
-}
+// The global allocator: the system's, wrapped by the `cap` crate so that it counts the
+// bytes currently allocated, that is, what the heap holds.
 
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
+
+fn heap_bytes() -> isize {
+    ALLOCATOR.allocated() as isize
+}
 
 // ------------------------------------------------------------------------------------
 // What the kernel says about this process (Linux): /proc/self/status.
@@ -84,7 +67,7 @@ struct Figures {
 fn threads(n: usize) -> Figures {
     let started = Arc::new(Barrier::new(n + 1)); // n units and the one counting them
     let release = Arc::new(Barrier::new(n + 1));
-    let (before, heap_before) = (process(), LIVE_BYTES.load(Ordering::SeqCst));
+    let (before, heap_before) = (process(), heap_bytes());
 
     let t0 = Instant::now();
     let handles: Vec<_> = (0..n)
@@ -100,7 +83,7 @@ fn threads(n: usize) -> Figures {
     let start_all = t0.elapsed();
 
     let during = process();
-    let heap_bytes = LIVE_BYTES.load(Ordering::SeqCst) - heap_before;
+    let heap_bytes = heap_bytes() - heap_before;
 
     let t1 = Instant::now();
     release.wait();
@@ -121,7 +104,7 @@ async fn tasks(n: usize) -> Figures {
     use tokio::sync::Barrier;
     let started = Arc::new(Barrier::new(n + 1)); // n units and the one counting them
     let release = Arc::new(Barrier::new(n + 1));
-    let (before, heap_before) = (process(), LIVE_BYTES.load(Ordering::SeqCst));
+    let (before, heap_before) = (process(), heap_bytes());
 
     let t0 = Instant::now();
     let handles: Vec<_> = (0..n)
@@ -137,7 +120,7 @@ async fn tasks(n: usize) -> Figures {
     let start_all = t0.elapsed();
 
     let during = process();
-    let heap_bytes = LIVE_BYTES.load(Ordering::SeqCst) - heap_before;
+    let heap_bytes = heap_bytes() - heap_before;
 
     let t1 = Instant::now();
     release.wait().await;

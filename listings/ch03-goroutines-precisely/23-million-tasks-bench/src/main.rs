@@ -3,44 +3,23 @@
 // Run: `cargo run --release -p ch03-23-million-tasks-bench` (prints a Markdown table);
 // `BENCH_QUICK=1` runs tiny counts with the same rows, for the book's tests.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::System;
 use std::pin::pin;
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use cap::Cap;
 use tokio::sync::Notify;
 
-// A global allocator that counts the bytes currently allocated.
-static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
-
-struct CountingAllocator;
-
-// SAFETY: both methods pass the request unchanged to `System`, which upholds the
-// `GlobalAlloc` contract; the only addition is an atomic counter, which never allocates.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: our caller meets `alloc`'s requirements; we pass them on.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above, that is, from `System`, with this layout.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-    }
-}
-
+// The global allocator: the system's, wrapped by the `cap` crate so that it counts the
+// bytes currently allocated.
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 
 fn heap_bytes() -> isize {
-    LIVE_BYTES.load(Ordering::SeqCst)
+    ALLOCATOR.allocated() as isize
 }
 
 /// Resident memory of the whole process (Linux only): heap pages and stack pages alike.
