@@ -54,24 +54,35 @@ async fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
     use tokio::runtime::Handle;
 
     fn alive() -> usize {
         Handle::current().metrics().num_alive_tasks()
     }
 
-    #[tokio::test]
+    /// Waits for the worker to stop. On the paused clock, a worker that never stops makes
+    /// the runtime idle, the clock jumps to the deadline, and the test fails at once.
+    async fn stopped(worker: JoinHandle<u32>) -> u32 {
+        tokio::time::timeout(Duration::from_secs(60), worker)
+            .await
+            .expect("the worker never stopped")
+            .expect("the worker panicked")
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn cancelling_stops_the_worker() {
         let token = CancellationToken::new();
         let (_jobs, inbox) = mpsc::channel(8); // the sender stays alive throughout
         let worker = start_worker(token.clone(), inbox);
+        tokio::task::yield_now().await; // the worker runs, and waits
         assert_eq!(alive(), 1);
         token.cancel();
-        assert_eq!(worker.await.unwrap(), 0);
+        assert_eq!(stopped(worker).await, 0);
         assert_eq!(alive(), 0);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn closing_the_job_channel_stops_the_worker() {
         let (jobs, inbox) = mpsc::channel(8);
         let worker = start_worker(CancellationToken::new(), inbox); // never cancelled
@@ -79,7 +90,7 @@ mod tests {
         jobs.send(Job { n: 4, reply }).await.unwrap();
         assert_eq!(answer.await.unwrap(), 16);
         drop(jobs); // the last sender: the channel closes
-        assert_eq!(worker.await.unwrap(), 1);
+        assert_eq!(stopped(worker).await, 1);
         assert_eq!(alive(), 0);
     }
 }

@@ -47,18 +47,29 @@ async fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
-    #[tokio::test]
+    /// Waits for the processor to end. On the paused clock, one that never ends makes the
+    /// runtime idle, the clock jumps to the deadline, and the test fails at once.
+    async fn ended(processor: JoinHandle<()>) {
+        tokio::time::timeout(Duration::from_secs(60), processor)
+            .await
+            .expect("the processor never ended")
+            .expect("the processor panicked");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn closing_the_channel_ends_the_processor() {
         let (tx, rx) = mpsc::channel(1);
         let processor = start_processor(CancellationToken::new(), rx);
+        tokio::task::yield_now().await; // the processor runs, and waits
         assert_eq!(alive_tasks(), 1);
         drop(tx);
-        processor.await.unwrap();
+        ended(processor).await;
         assert_eq!(alive_tasks(), 0);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn cancelling_ends_the_processor_while_a_sender_lives() {
         let token = CancellationToken::new();
         let (_tx, rx) = mpsc::channel::<u32>(1);
@@ -66,7 +77,7 @@ mod tests {
         tokio::task::yield_now().await;
         assert_eq!(alive_tasks(), 1);
         token.cancel();
-        processor.await.unwrap();
+        ended(processor).await;
         assert_eq!(alive_tasks(), 0);
     }
 }
