@@ -1,7 +1,7 @@
-// Threads vs tasks, measured: spawn cost, memory per parked unit, message round trip and
-// how many can be parked at once, for std threads and tokio tasks on both runtimes.
-// Run: `cargo run --release -p ch01-20-threads-vs-tasks-bench` (prints a Markdown table);
-// `BENCH_QUICK=1` runs tiny counts with the same rows, for the book's tests.
+// Threads, tokio tasks and goroutines, measured: spawn cost, memory per parked unit, message
+// round trip and how many can be parked at once (Go's figures come from `go/bench`).
+// Run: `cargo run --release -p ch01-20-threads-vs-tasks-bench -- --svg chart.svg` (a table
+// on stdout, a chart in chart.svg); `BENCH_QUICK=1` runs tiny counts with the same rows.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -480,7 +480,17 @@ fn parked_cell(p: &Parked) -> String {
     }
 }
 
-fn machine() -> String {
+/// What the machine was doing before we started: its 1-minute load average (Linux).
+fn load_average() -> Option<String> {
+    let loadavg = std::fs::read_to_string("/proc/loadavg").ok()?;
+    loadavg.split_whitespace().next().map(str::to_string)
+}
+
+fn machine(load: Option<String>) -> String {
+    // A benchmark on a busy machine measures the other work too: say how busy it was.
+    let load = load.map_or(String::new(), |l| {
+        format!(", 1-minute load average {l} at the start")
+    });
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -505,7 +515,7 @@ fn machine() -> String {
         "release"
     };
     format!(
-        "Machine: {cpu}, {cores} cores (available_parallelism), {} {}, {rustc}, {profile} build, {}.",
+        "Machine: {cpu}, {cores} cores (available_parallelism), {} {}, {rustc}, {profile} build, {}{load}.",
         std::env::consts::OS,
         std::env::consts::ARCH,
         today(),
@@ -629,6 +639,7 @@ fn chart(panels: &[Panel]) -> Result<String, Box<dyn std::error::Error>> {
 fn main() {
     let quick = std::env::var_os("BENCH_QUICK").is_some_and(|v| v == "1");
     let c = if quick { &QUICK } else { &FULL };
+    let load = load_average();
     // `-- --svg PATH` also writes the chart to PATH; without it the chart is drawn and
     // discarded, so that a quick run still checks it can be drawn.
     let args: Vec<String> = std::env::args().collect();
@@ -767,7 +778,7 @@ fn main() {
         ),
         Err(why) => println!("Go columns not measured: {why}."),
     }
-    println!("{}", machine());
+    println!("{}", machine(load));
 
     let ns = |d: Duration| Some(d.as_secs_f64() * 1e9);
     let go_value = |f: &dyn Fn(&GoFigures) -> f64| go.as_ref().ok().map(f);
