@@ -1,4 +1,4 @@
-// Recovering a goroutine's panic, and a goroutine that leaks (on purpose).
+// Recovering a goroutine's panic, and two functions that leak a goroutine (on purpose).
 // Run: go run ./ch02/best-practices (counts the leaked goroutines).
 package main
 
@@ -34,11 +34,22 @@ func leak() {
 
 // ANCHOR_END: leak
 
+// ANCHOR: dowork
+func doWork() {
+	ch := make(chan int)
+	go func() {
+		<-ch // blocks forever if nothing sends
+	}()
+}
+
+// ANCHOR_END: dowork
+
 func main() {
 	before := runtime.NumGoroutine()
-	for i := 0; i < 3; i++ {
+	for i := 0; i < 2; i++ {
 		leak()
 	}
+	doWork()
 	// Nothing can ever send on their channels: however long we wait, they stay.
 	time.Sleep(10 * time.Millisecond)
 	fmt.Println("goroutines leaked:", runtime.NumGoroutine()-before)
