@@ -43,3 +43,20 @@ async fn main() {
     let alive = Handle::current().metrics().num_alive_tasks();
     println!("tasks still alive: {alive}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::time::Instant;
+
+    // On a paused clock, time moves only when every task waits on a timer. Had
+    // `check_all` waited for the slow checks, ten simulated seconds would pass.
+    #[tokio::test(start_paused = true)]
+    async fn stops_at_the_first_error_without_waiting_for_the_rest() {
+        let start = Instant::now();
+        let result = check_all(&[1, 2, 3, 4, 5]).await;
+        assert_eq!(result, Err("order 3: missing address".to_string()));
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        assert_eq!(Handle::current().metrics().num_alive_tasks(), 0);
+    }
+}

@@ -28,10 +28,16 @@ async fn main() {
 
 #[cfg(test)]
 mod tests {
-    #[tokio::test]
-    async fn each_call_leaks_one_task() {
+    use std::time::Duration;
+
+    // tokio counts a task as alive from the moment it is spawned, so counting right
+    // after `start_poller` would prove nothing. On a paused clock, sleeping ten
+    // seconds lets each poller run ten checks first; then both are still alive.
+    #[tokio::test(start_paused = true)]
+    async fn each_call_leaves_a_task_that_keeps_running() {
         super::start_poller();
         super::start_poller();
+        tokio::time::sleep(Duration::from_secs(10)).await;
         assert_eq!(super::alive_tasks(), 2);
     }
 }

@@ -38,14 +38,25 @@ async fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::time::Instant;
 
-    #[tokio::test]
-    async fn cancelling_leaves_no_task_behind() {
+    // On a paused clock, time moves only when every task waits on a timer.
+    #[tokio::test(start_paused = true)]
+    async fn cancelling_stops_the_poller_at_once() {
         let token = CancellationToken::new();
         let poller = start_poller(token.clone());
-        assert_eq!(alive_tasks(), 1);
+        tokio::time::sleep(Duration::from_secs(10)).await; // ten checks for work
+        assert_eq!(alive_tasks(), 1, "the poller runs until it is cancelled");
+
+        let cancelled_at = Instant::now();
         token.cancel();
-        poller.await.unwrap();
+        let stopped = tokio::time::timeout(Duration::from_secs(5), poller).await;
+        stopped.expect("the poller ignored the token").unwrap();
+        assert_eq!(
+            cancelled_at.elapsed(),
+            Duration::ZERO,
+            "it waited out a sleep"
+        );
         assert_eq!(alive_tasks(), 0);
     }
 }
