@@ -11,7 +11,7 @@ async fn save_records(table: &str, total: u32) -> u32 {
     total
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")] // one thread: the tasks take turns in a fixed order
 async fn main() {
     let mut tasks = JoinSet::new();
     tasks.spawn(save_records("orders", 3));

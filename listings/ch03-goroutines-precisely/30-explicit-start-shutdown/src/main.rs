@@ -83,17 +83,27 @@ async fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
 
-    #[tokio::test]
+    /// Awaits `step`. On the paused clock, a step that never ends lets the clock run to
+    /// the deadline, and the test fails at once instead of hanging.
+    async fn within_an_hour<T>(step: impl Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(3600), step)
+            .await
+            .expect("still waiting after an hour")
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn shutdown_leaves_no_task() {
         let mut service = Service::new("test");
         service.start(&CancellationToken::new());
+        tokio::task::yield_now().await; // the task runs, and sleeps
         assert_eq!(alive_tasks(), 1);
-        service.shutdown().await;
+        within_an_hour(service.shutdown()).await;
         assert_eq!(alive_tasks(), 0);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn cancelling_the_parent_stops_every_service() {
         let root = CancellationToken::new();
         let mut a = Service::new("a");
@@ -103,12 +113,12 @@ mod tests {
         root.cancel();
         let (_, task_a) = a.background.take().unwrap();
         let (_, task_b) = b.background.take().unwrap();
-        assert_eq!(task_a.await.unwrap(), 0);
-        assert_eq!(task_b.await.unwrap(), 0);
+        assert_eq!(within_an_hour(task_a).await.unwrap(), 0);
+        assert_eq!(within_an_hour(task_b).await.unwrap(), 0);
         assert_eq!(alive_tasks(), 0);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn dropping_a_started_service_cancels_its_task() {
         let mut service = Service::new("test");
         service.start(&CancellationToken::new());
@@ -116,9 +126,8 @@ mod tests {
         let (token, task_id) = (token.clone(), task.id());
         drop(service); // no shutdown: the Drop safety net cancels
         assert!(token.is_cancelled());
-        for _ in 0..3 {
-            tokio::task::yield_now().await; // let the cancelled task observe it and end
-        }
+        // An hour on the paused clock: a task that missed the cancellation is still alive.
+        tokio::time::sleep(Duration::from_secs(3600)).await;
         assert_eq!(alive_tasks(), 0, "task {task_id} still alive");
     }
 }
