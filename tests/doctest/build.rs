@@ -1,10 +1,10 @@
 //! Generates one test per Rust code block of the book, with skeptic.
 //!
 //! skeptic reads Markdown but knows nothing of mdBook's directives, so it is fed mdBook's
-//! own expanded output (`book/markdown`, set by `cargo xtask test` in BOOK_MARKDOWN_DIR):
-//! what it tests is exactly what a reader sees. It also ignores `compile_fail` (it would
-//! compile such a block as a normal test), so those blocks are turned into text here; the
-//! harness proves them with rustc's JSON diagnostics instead.
+//! own expanded output, as `cargo xtask test` hands it over in BOOK_MARKDOWN_DIR: what it
+//! tests is what a reader sees. (skeptic ignores `compile_fail`; the harness turns those
+//! blocks into text before handing the pages over, and proves them with rustc's JSON
+//! diagnostics instead.)
 use std::{env, fs, path::Path, path::PathBuf};
 
 fn main() {
@@ -45,38 +45,10 @@ fn collect(root: &Path, dir: &Path, out: &Path, docs: &mut Vec<PathBuf>) {
                 .collect();
             let dest = out.join(format!("book_{flat}.md"));
             fs::create_dir_all(out).unwrap();
-            let filtered = without_compile_fail(&text);
-            if fs::read_to_string(&dest).ok().as_deref() != Some(filtered.as_str()) {
-                fs::write(&dest, filtered).unwrap();
+            if fs::read_to_string(&dest).ok().as_deref() != Some(text.as_str()) {
+                fs::write(&dest, text).unwrap();
             }
             docs.push(dest);
         }
     }
-}
-
-/// Rewrites the opening fence of every `compile_fail` block as a `text` block.
-fn without_compile_fail(md: &str) -> String {
-    let mut out = String::with_capacity(md.len());
-    let mut open: Option<String> = None;
-    for line in md.split_inclusive('\n') {
-        let t = line.trim_start();
-        let ticks = t.len() - t.trim_start_matches('`').len();
-        if ticks >= 3 {
-            match &open {
-                Some(f) if t.trim_end() == f => open = None,
-                Some(_) => {}
-                None => {
-                    let fence = "`".repeat(ticks);
-                    let info = &t[ticks..];
-                    open = Some(fence.clone());
-                    if info.split(',').any(|a| a.trim() == "compile_fail") {
-                        out.push_str(&format!("{fence}text\n"));
-                        continue;
-                    }
-                }
-            }
-        }
-        out.push_str(line);
-    }
-    out
 }

@@ -1,16 +1,59 @@
-//! The listing declarations: one `[package.metadata.book]` table per listing crate, the
-//! single source of the caption, badge, code-block attributes and checks.
+//! What each listing claims: its `[package.metadata.book]` table, read into types that
+//! make an invalid declaration unwritable (each kind carries only its own fields), plus
+//! its breaks. The single source of the caption, badge, code-block attributes, checks and
+//! "Break it" boxes.
 
+use crate::context::Ctx;
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use serde::Deserialize;
 use std::collections::BTreeSet;
-use std::fs;
 use std::path::{Path, PathBuf};
 
-/// What a listing demonstrates. Each kind fixes the badge, the doctest attributes and the
-/// check the test command runs (see listings/README.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// What a listing demonstrates, with what that kind needs to prove it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Claim {
+    /// Exits 0; stdout equals output.txt.
+    Runs {
+        #[serde(default)]
+        stdout: StdoutMode,
+        loom: Option<String>,
+    },
+    /// rustc rejects it with exactly these errors (codes, or a piece of a message).
+    CompileFail { errors: Vec<String> },
+    /// Exits 101 with this panic message.
+    Panics {
+        panic: String,
+        #[serde(default)]
+        stdout: StdoutMode,
+        loom: Option<String>,
+    },
+    /// Exits 0 having lost work; stdout shows what was lost.
+    ExitsEarly {
+        #[serde(default)]
+        stdout: StdoutMode,
+        loom: Option<String>,
+    },
+    /// Exits 0; stdout shows the live thread or task count.
+    Leaks {
+        #[serde(default)]
+        stdout: StdoutMode,
+        loom: Option<String>,
+    },
+    /// A loom model finds an interleaving that loses an update.
+    LosesUpdates { loom: String },
+    /// loom reports a deadlock.
+    Deadlocks { loom: String },
+    /// A quick run measures the rows of the committed results table.
+    Bench { results: String },
+    /// A long-running program whose tests start it, signal it and check its shutdown.
+    Service { loom: Option<String> },
+    /// A library crate whose tests and documentation examples pass.
+    Library { loom: Option<String> },
+}
+
+/// The kind alone, for badges, ordering and the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Runs,
     CompileFail,
@@ -19,9 +62,57 @@ pub enum Kind {
     Leaks,
     LosesUpdates,
     Deadlocks,
-    Bench,
     Service,
     Library,
+    Bench,
+}
+
+impl Claim {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Claim::Runs { .. } => Kind::Runs,
+            Claim::CompileFail { .. } => Kind::CompileFail,
+            Claim::Panics { .. } => Kind::Panics,
+            Claim::ExitsEarly { .. } => Kind::ExitsEarly,
+            Claim::Leaks { .. } => Kind::Leaks,
+            Claim::LosesUpdates { .. } => Kind::LosesUpdates,
+            Claim::Deadlocks { .. } => Kind::Deadlocks,
+            Claim::Bench { .. } => Kind::Bench,
+            Claim::Service { .. } => Kind::Service,
+            Claim::Library { .. } => Kind::Library,
+        }
+    }
+
+    /// How stdout is compared, for the kinds whose binary is run.
+    pub fn stdout(&self) -> Option<StdoutMode> {
+        match self {
+            Claim::Runs { stdout, .. }
+            | Claim::Panics { stdout, .. }
+            | Claim::ExitsEarly { stdout, .. }
+            | Claim::Leaks { stdout, .. } => Some(*stdout),
+            _ => None,
+        }
+    }
+
+    pub fn loom(&self) -> Option<&str> {
+        match self {
+            Claim::Runs { loom, .. }
+            | Claim::Panics { loom, .. }
+            | Claim::ExitsEarly { loom, .. }
+            | Claim::Leaks { loom, .. }
+            | Claim::Service { loom }
+            | Claim::Library { loom } => loom.as_deref(),
+            Claim::LosesUpdates { loom } | Claim::Deadlocks { loom } => Some(loom),
+            Claim::CompileFail { .. } | Claim::Bench { .. } => None,
+        }
+    }
+
+    pub fn errors(&self) -> &[String] {
+        match self {
+            Claim::CompileFail { errors } => errors,
+            _ => &[],
+        }
+    }
 }
 
 impl Kind {
@@ -39,10 +130,22 @@ impl Kind {
         Kind::Bench,
     ];
 
+    /// The bug kinds: a break must remove the bug and turn the claim red.
+    pub fn is_bug(self) -> bool {
+        matches!(
+            self,
+            Kind::CompileFail
+                | Kind::Panics
+                | Kind::ExitsEarly
+                | Kind::Leaks
+                | Kind::LosesUpdates
+                | Kind::Deadlocks
+        )
+    }
+
     /// Whether the Rust Playground can run it as shown: a service waits for signals, a
     /// library has nothing to run, a benchmark needs a release build and a quiet machine,
-    /// and a deadlock never ends. (mdBook's own script also hides the Run button where a
-    /// listing needs a crate the Playground does not have.)
+    /// and a deadlock never ends.
     pub fn runs_on_playground(self) -> bool {
         !matches!(
             self,
@@ -116,20 +219,6 @@ impl Kind {
     pub fn has_output_file(self) -> bool {
         self.checks_stdout() || self == Kind::CompileFail
     }
-
-    /// rustdoc attributes for the code block, after `rust`.
-    pub fn fence_attributes(self, errors: &[String]) -> Vec<String> {
-        match self {
-            Kind::CompileFail => std::iter::once("compile_fail".to_string())
-                .chain(errors.iter().filter(|e| is_error_code(e)).cloned())
-                .collect(),
-            Kind::Panics => vec!["should_panic".into()],
-            // A deadlock never returns, a benchmark takes seconds and a service runs until
-            // it is signalled: compile them, don't run them.
-            Kind::Deadlocks | Kind::Bench | Kind::Service => vec!["no_run".into()],
-            _ => vec![],
-        }
-    }
 }
 
 pub fn is_error_code(s: &str) -> bool {
@@ -144,55 +233,137 @@ pub enum StdoutMode {
     Sorted,
 }
 
+/// An edit that makes the listing's claim false, and the check that must then fail.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Break {
+    /// What the edit does, as a reader would say it: "forget to abort the other tasks".
+    pub does: String,
+    /// The file to edit, relative to the crate; the shown file if absent.
+    pub file: Option<String>,
+    /// Text that occurs exactly once in that file.
+    pub find: String,
+    pub replace: String,
+    pub fails: Fails,
+}
+
+/// The check a break must turn red.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fails {
+    /// The run check of the listing's kind (exit status, panic message, stdout).
+    Output,
+    /// compile-fail: the declared errors; any other kind: the build.
+    Compile,
+    /// The loom model's declared verdict.
+    Loom,
+    /// One test of the crate, by its full name.
+    Test(String),
+}
+
+impl std::fmt::Display for Fails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fails::Output => f.write_str("output"),
+            Fails::Compile => f.write_str("compile"),
+            Fails::Loom => f.write_str("loom"),
+            Fails::Test(name) => write!(f, "test {name}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Fails {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "output" => Ok(Fails::Output),
+            "compile" => Ok(Fails::Compile),
+            "loom" => Ok(Fails::Loom),
+            other => match other.strip_prefix("test ") {
+                Some(name) if !name.trim().is_empty() => Ok(Fails::Test(name.trim().into())),
+                _ => Err(format!(
+                    "`fails = \"{other}\"`: expected \"output\", \"compile\", \"loom\" or \"test <name>\""
+                )),
+            },
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Fails {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// The keys every kind may have; the rest belong to the kind (see [`Claim`]).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct Declaration {
-    kind: Kind,
+#[serde(deny_unknown_fields)]
+struct Common {
     caption: String,
     show: Option<String>,
-    stdout: Option<StdoutMode>,
-    #[serde(default)]
-    errors: Vec<String>,
-    panic: Option<String>,
-    loom: Option<String>,
     fixes: Option<String>,
-    results: Option<String>,
     #[serde(default)]
     proof: Vec<String>,
+    #[serde(default)]
+    breaks: Vec<Break>,
 }
+
+const COMMON_KEYS: [&str; 5] = ["caption", "show", "fixes", "proof", "breaks"];
 
 #[derive(Debug, Clone)]
 pub struct Listing {
     /// `ch01-week7-goroutines/05-forgetting-to-wait`: what `{{#listing}}` names.
     pub id: String,
     pub dir: PathBuf,
+    /// The manifest, relative to the repository root.
     pub manifest: PathBuf,
     pub chapter_dir: String,
     pub chapter: u32,
     pub number: u32,
     pub package: String,
-    pub kind: Kind,
+    pub claim: Claim,
     pub caption: String,
     pub show: PathBuf,
-    pub stdout: StdoutMode,
-    pub errors: Vec<String>,
-    pub panic: Option<String>,
-    pub loom: Option<String>,
     pub fixes: Option<String>,
-    pub results: Option<PathBuf>,
-    /// Tests of the crate that prove its claim: each must exist (and `cargo test` passes).
+    /// Tests named as the proof of a service's or library's promises.
     pub proof: Vec<String>,
+    pub breaks: Vec<Break>,
     /// Crate names (`tokio_util`) of the normal dependencies, for `extern crate` lines.
     pub dependencies: Vec<String>,
 }
 
 impl Listing {
+    pub fn kind(&self) -> Kind {
+        self.claim.kind()
+    }
+
     pub fn label(&self) -> String {
         format!("{}-{}", self.chapter, self.number)
     }
 
     pub fn output_file(&self) -> PathBuf {
         self.dir.join("output.txt")
+    }
+
+    pub fn results_file(&self) -> Option<PathBuf> {
+        match &self.claim {
+            Claim::Bench { results } => Some(self.dir.join(results)),
+            _ => None,
+        }
+    }
+
+    /// The recorded start of break `n`'s failure (1-based).
+    pub fn break_record(&self, n: usize) -> PathBuf {
+        self.dir.join("breaks").join(format!("{n}.txt"))
+    }
+
+    /// The file a break edits.
+    pub fn break_file(&self, b: &Break) -> PathBuf {
+        match &b.file {
+            Some(f) => self.dir.join(f),
+            None => self.show.clone(),
+        }
     }
 
     /// The path a reader copies, relative to the repository root.
@@ -202,7 +373,7 @@ impl Listing {
 
     /// How a reader runs it from the repository root.
     pub fn run_command(&self) -> String {
-        match self.kind {
+        match self.kind() {
             // Excluded from the workspace, so `-p` can't find it: build the crate directly.
             Kind::CompileFail => {
                 format!("cargo build --manifest-path {}/Cargo.toml", self.rel_dir())
@@ -212,24 +383,37 @@ impl Listing {
             _ => format!("cargo run -p {}", self.package),
         }
     }
+
+    /// How a reader runs the check a break turns red.
+    pub fn check_command(&self, fails: &Fails) -> String {
+        match fails {
+            Fails::Output | Fails::Compile => self.run_command(),
+            Fails::Loom => format!(
+                "RUSTFLAGS=\"--cfg loom\" cargo test --release -p {} -- --exact {}",
+                self.package,
+                self.claim.loom().unwrap_or_default()
+            ),
+            Fails::Test(name) => format!("cargo test -p {} -- --exact {name}", self.package),
+        }
+    }
 }
 
-/// Loads and validates every listing under `root/listings`. Every problem found is
-/// reported, each naming the file at fault.
-pub fn load_all(root: &Path) -> Result<Vec<Listing>> {
+/// Loads and validates every listing. Every problem found is reported, each naming the
+/// file at fault and what to do.
+pub fn load_all(ctx: &Ctx) -> Result<Vec<Listing>> {
     let mut listings = Vec::new();
     let mut problems = Vec::new();
-    for chapter in sorted_dirs(&root.join("listings"))? {
+    for chapter in sorted_dirs(&ctx.listings)? {
         let chapter_dir = file_name(&chapter);
         if !is_chapter_dir(&chapter_dir) {
             problems.push(format!(
                 "{}: a listings folder must be named chNN-<chapter> (like src/chNN-<chapter>/)",
-                crate::rel(&chapter)
+                ctx.rel(&chapter)
             ));
             continue;
         }
         for dir in sorted_dirs(&chapter)? {
-            match load_one(root, &chapter_dir, &dir) {
+            match load_one(ctx, &chapter_dir, &dir) {
                 Ok(listing) => listings.push(listing),
                 Err(e) => problems.push(format!("{e:#}")),
             }
@@ -253,14 +437,12 @@ pub fn load_all(root: &Path) -> Result<Vec<Listing>> {
     }
 }
 
-fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
+/// Reads one listing folder.
+pub fn load_one(ctx: &Ctx, chapter_dir: &str, dir: &Path) -> Result<Listing> {
     let manifest = dir.join("Cargo.toml");
-    let rel_manifest = manifest
-        .strip_prefix(root)
-        .unwrap_or(&manifest)
-        .to_path_buf();
+    let rel_manifest = PathBuf::from(ctx.rel(&manifest));
     let err = |msg: String| anyhow!("{}: {msg}", rel_manifest.display());
-    let text = fs::read_to_string(&manifest)
+    let text = fs_err::read_to_string(&manifest)
         .map_err(|e| err(format!("every listing folder needs a Cargo.toml ({e})")))?;
     let doc: toml::Table =
         toml::from_str(&text).map_err(|e| err(format!("not valid TOML: {e}")))?;
@@ -298,62 +480,42 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
         )));
     }
 
-    let decl = doc
+    let table = doc
         .get("package")
         .and_then(|p| p.get("metadata"))
         .and_then(|m| m.get("book"))
+        .and_then(|b| b.as_table())
         .ok_or_else(|| {
             err("no [package.metadata.book] declaration (see listings/README.md)".into())
         })?;
-    let decl: Declaration = decl
-        .clone()
-        .try_into()
-        .map_err(|e| err(format!("[package.metadata.book]: {e}")))?;
+    let (common, claim) =
+        parse_declaration(table).map_err(|e| err(format!("[package.metadata.book]: {e}")))?;
+    let kind = claim.kind();
 
-    let kind = decl.kind;
-    let needs = |cond: bool, key: &str| -> Result<()> {
-        if cond {
-            Ok(())
-        } else {
-            Err(err(format!("kind `{}` {key}", kind.name())))
-        }
-    };
-    needs(
-        !decl.caption.trim().is_empty(),
-        "needs a non-empty `caption`",
-    )?;
-    needs(
-        (kind == Kind::CompileFail) != decl.errors.is_empty(),
-        "and `errors` go together: compile-fail needs the error codes, other kinds must not have them",
-    )?;
-    needs(
-        (kind == Kind::Panics) == decl.panic.is_some(),
-        "and `panic` go together: panics needs the message, other kinds must not have it",
-    )?;
-    needs(
-        (kind == Kind::Bench) == decl.results.is_some(),
-        "and `results` go together: bench needs its results file, other kinds must not have one",
-    )?;
-    needs(
-        !matches!(kind, Kind::LosesUpdates | Kind::Deadlocks) || decl.loom.is_some(),
-        "needs `loom`: the model test that proves it",
-    )?;
-    needs(
-        kind != Kind::CompileFail || decl.loom.is_none(),
-        "cannot have a loom model: it does not compile",
-    )?;
-    needs(
-        kind.checks_stdout() || decl.stdout.is_none(),
-        "does not compare stdout, so `stdout` means nothing here",
-    )?;
+    ensure!(
+        !common.caption.trim().is_empty(),
+        err("`caption` must not be empty".into())
+    );
+    if let Claim::CompileFail { errors } = &claim {
+        ensure!(
+            !errors.is_empty() && errors.iter().all(|e| !e.trim().is_empty()),
+            err("kind `compile-fail` needs `errors`: the error codes rustc must report (\"E0499\"), none empty".into())
+        );
+    }
+    if matches!(kind, Kind::Service | Kind::Library) {
+        ensure!(
+            !common.proof.is_empty(),
+            err(format!(
+                "kind `{}` needs `proof`: the tests (as `cargo test -- --list` names them) that prove what it promises",
+                kind.name()
+            ))
+        );
+    }
 
-    let show = dir.join(decl.show.as_deref().unwrap_or("src/main.rs"));
+    let show = dir.join(common.show.as_deref().unwrap_or("src/main.rs"));
     ensure!(
         show.is_file(),
-        err(format!(
-            "the shown file {} does not exist",
-            crate::rel(&show)
-        ))
+        err(format!("the shown file {} does not exist", ctx.rel(&show)))
     );
     let output = dir.join("output.txt");
     if kind.has_output_file() {
@@ -362,7 +524,7 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
             err(format!(
                 "kind `{}` needs {} (the output shown in the book)",
                 kind.name(),
-                crate::rel(&output)
+                ctx.rel(&output)
             ))
         );
     } else {
@@ -371,18 +533,18 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
             err(format!(
                 "kind `{}` shows no output; remove {}",
                 kind.name(),
-                crate::rel(&output)
+                ctx.rel(&output)
             ))
         );
     }
-    let results = decl.results.map(|r| dir.join(r));
-    if let Some(r) = &results {
+    if let Claim::Bench { results } = &claim {
+        let r = dir.join(results);
         ensure!(
             r.is_file(),
-            err(format!("the results file {} does not exist", crate::rel(r)))
+            err(format!("the results file {} does not exist", ctx.rel(&r)))
         );
     }
-    if decl.loom.is_some() {
+    if claim.loom().is_some() {
         let has_loom = doc
             .get("target")
             .and_then(|t| t.get("cfg(loom)"))
@@ -394,16 +556,44 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
             err("declares a loom model but has no [target.'cfg(loom)'.dependencies] loom".into())
         );
     }
-    for e in &decl.errors {
+    for (i, b) in common.breaks.iter().enumerate() {
+        let n = i + 1;
         ensure!(
-            !e.trim().is_empty(),
-            err("an empty entry in `errors`".into())
+            !b.does.trim().is_empty() && !b.find.is_empty() && b.find != b.replace,
+            err(format!(
+                "break {n} needs `does`, a non-empty `find`, and a `replace` that differs from it"
+            ))
+        );
+        match &b.fails {
+            Fails::Output if !kind.checks_stdout() => bail!(err(format!(
+                "break {n}: `fails = \"output\"`, but kind `{}` has no run check; name a test instead",
+                kind.name()
+            ))),
+            Fails::Loom if claim.loom().is_none() => bail!(err(format!(
+                "break {n}: `fails = \"loom\"`, but the listing declares no loom model"
+            ))),
+            _ => {}
+        }
+        let file = match &b.file {
+            Some(f) => dir.join(f),
+            None => show.clone(),
+        };
+        let source = fs_err::read_to_string(&file)
+            .map_err(|e| err(format!("break {n}: cannot read the file it edits: {e}")))?;
+        let found = source.matches(&b.find).count();
+        ensure!(
+            found == 1,
+            err(format!(
+                "break {n} (\"{}\") no longer applies: its `find` text occurs {found} times in {}, it must occur exactly once",
+                b.does,
+                ctx.rel(&file)
+            ))
         );
     }
-    let source = fs::read_to_string(&show).unwrap_or_default();
+    let source = fs_err::read_to_string(&show).unwrap_or_default();
     let rel_dir = format!("listings/{chapter_dir}/{dir_name}");
     if let Some(problem) = wrong_run_hint(&source, package, &rel_dir, kind) {
-        bail!("{}: {problem}", crate::rel(&show));
+        bail!("{}: {problem}", ctx.rel(&show));
     }
 
     let dependencies = doc
@@ -420,18 +610,40 @@ fn load_one(root: &Path, chapter_dir: &str, dir: &Path) -> Result<Listing> {
         chapter,
         number,
         package: package.to_string(),
-        kind,
-        caption: decl.caption.trim().to_string(),
+        claim,
+        caption: common.caption.trim().to_string(),
         show,
-        stdout: decl.stdout.unwrap_or_default(),
-        errors: decl.errors,
-        panic: decl.panic,
-        loom: decl.loom,
-        fixes: decl.fixes,
-        results,
-        proof: decl.proof,
+        fixes: common.fixes,
+        proof: common.proof,
+        breaks: common.breaks,
         dependencies,
     })
+}
+
+/// Splits the table into the keys every kind has and the kind's own, and reads each part
+/// with unknown keys refused: `errors` on a `runs` listing is an error, not ignored.
+fn parse_declaration(table: &toml::Table) -> Result<(Common, Claim)> {
+    let mut common = toml::Table::new();
+    let mut own = toml::Table::new();
+    for (k, v) in table {
+        if COMMON_KEYS.contains(&k.as_str()) {
+            common.insert(k.clone(), v.clone());
+        } else {
+            own.insert(k.clone(), v.clone());
+        }
+    }
+    let kind = own
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap_or("?")
+        .to_string();
+    let common: Common = toml::Value::Table(common)
+        .try_into()
+        .map_err(|e: toml::de::Error| anyhow!("{}", e.message()))?;
+    let claim: Claim = toml::Value::Table(own)
+        .try_into()
+        .map_err(|e: toml::de::Error| anyhow!("kind `{kind}`: {}", e.message()))?;
+    Ok((common, claim))
 }
 
 /// The header comment tells readers how to run the listing; a `cargo … -p` there must name
@@ -517,8 +729,7 @@ fn parse_number(dir_name: &str) -> Option<u32> {
 }
 
 fn sorted_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(dir)
-        .with_context(|| format!("reading {}", crate::rel(dir)))?
+    let mut dirs: Vec<PathBuf> = fs_err::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
         .collect();
@@ -532,42 +743,65 @@ pub fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The `{{#listing id}}` directives in a chapter's Markdown, with their line numbers.
-/// `\{{#listing …}}` is an escaped, literal directive and is skipped.
-pub fn directives(markdown: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for (i, line) in markdown.lines().enumerate() {
-        let mut rest = line;
-        while let Some(pos) = rest.find("{{#listing") {
-            let escaped = rest[..pos].ends_with('\\');
-            let after = &rest[pos + "{{#listing".len()..];
-            let Some(end) = after.find("}}") else { break };
-            if !escaped {
-                found.push((i + 1, after[..end].trim().to_string()));
-            }
-            rest = &after[end + 2..];
-        }
-    }
-    found
-}
-
 /// The set of compile-fail listing folders, as the root Cargo.toml's `exclude` must list them.
 pub fn compile_fail_paths(listings: &[Listing]) -> BTreeSet<String> {
     listings
         .iter()
-        .filter(|l| l.kind == Kind::CompileFail)
+        .filter(|l| l.kind() == Kind::CompileFail)
         .map(|l| l.rel_dir())
         .collect()
+}
+
+/// Finds a file's listing, for commands that take `--listing`.
+pub fn find<'a>(listings: &'a [Listing], name: &str) -> Result<&'a Listing> {
+    listings
+        .iter()
+        .find(|l| l.package == name || l.id == name || l.id.ends_with(&format!("/{name}")))
+        .with_context(|| {
+            format!(
+                "no listing is named `{name}` (give a package name such as ch01-05-join-handles)"
+            )
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn parse(toml_text: &str) -> Result<(Common, Claim)> {
+        parse_declaration(&toml::from_str(toml_text).unwrap())
+    }
+
     #[test]
-    fn directives_are_found_and_escapes_skipped() {
-        let md = "text\n{{#listing ch01-a/01-x}}\n\\{{#listing ch01-a/02-y}}\n";
-        assert_eq!(directives(md), vec![(2, "ch01-a/01-x".to_string())]);
+    fn each_kind_takes_only_its_own_keys() {
+        let (_, claim) = parse("kind = \"runs\"\ncaption = \"x\"\nstdout = \"sorted\"").unwrap();
+        assert_eq!(
+            claim,
+            Claim::Runs {
+                stdout: StdoutMode::Sorted,
+                loom: None
+            }
+        );
+        let e = parse("kind = \"runs\"\ncaption = \"x\"\nerrors = [\"E0499\"]").unwrap_err();
+        assert!(e.to_string().contains("unknown field `errors`"), "{e}");
+        let e = parse("kind = \"loses-updates\"\ncaption = \"x\"").unwrap_err();
+        assert!(e.to_string().contains("missing field `loom`"), "{e}");
+        let e = parse("kind = \"sings\"\ncaption = \"x\"").unwrap_err();
+        assert!(e.to_string().contains("unknown variant `sings`"), "{e}");
+        let e = parse("kind = \"runs\"\ncaption = \"x\"\ncolour = 1").unwrap_err();
+        assert!(e.to_string().contains("unknown field `colour`"), "{e}");
+    }
+
+    #[test]
+    fn breaks_are_read_with_their_check() {
+        let (common, _) = parse(
+            "kind = \"runs\"\ncaption = \"x\"\n[[breaks]]\ndoes = \"d\"\nfind = \"a\"\nreplace = \"b\"\nfails = \"test tests::t\"",
+        )
+        .unwrap();
+        assert_eq!(common.breaks[0].fails, Fails::Test("tests::t".into()));
+        assert_eq!("loom".parse::<Fails>(), Ok(Fails::Loom));
+        assert!("tests::t".parse::<Fails>().is_err());
+        assert!("test ".parse::<Fails>().is_err());
     }
 
     #[test]

@@ -1,42 +1,87 @@
-//! The book's own tool, run as `cargo xtask <command>` (see `.cargo/config.toml`):
+//! The book's own tool, run as `cargo xtask <command>` (see `.cargo/config.toml`).
 //!
-//! - `serve`: installs the pinned mdBook tools if missing, then builds and serves the
-//!   book with live reload.
-//! - `test`: every check: each listing against its declaration, loom models, copy-out
-//!   builds, fmt, clippy, the book build, skeptic and `mdbook test`.
-//! - `build`: builds the book once, failing on any warning.
-//! - `preprocess`: the mdBook preprocessor that renders `{{#listing}}` (mdBook calls it).
+//! This file is the command line only; each concern lives in a module of its own:
+//! `context` (the paths, read once), `declaration` (what each listing claims), `markdown`
+//! (the one fence and directive parser), `preprocess` (rendering listings into pages),
+//! `process` (commands under time limits), `cargo`, `cache`, `normalize`, `diff`,
+//! `mdbook` and `tools` (the book tools), `go` (the Go side) and `checks` (the steps of
+//! `cargo xtask test`, one file each, and their runner).
 
-mod book;
-mod browser;
-mod check;
+mod cache;
+mod cargo;
+mod checks;
+mod context;
+mod declaration;
+mod diff;
 mod go;
-mod listing;
+mod markdown;
+mod mdbook;
+mod normalize;
 mod preprocess;
 mod process;
 mod tools;
 
-use anyhow::{Context, Result, bail};
-use std::path::PathBuf;
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use context::Ctx;
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Build, serve and check \"Goroutines, in Rust\"",
+    version
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the book and serve it at http://localhost:3000, reloading on edits
+    /// (installs the pinned book tools first if they are missing).
+    Serve {
+        /// Arguments passed on to `mdbook serve` (e.g. `-- --port 4000`).
+        #[arg(last = true)]
+        extra: Vec<String>,
+    },
+    /// Run every check the book promises: what CI runs.
+    Test(checks::Options),
+    /// Build the book once, failing on any warning.
+    Build,
+    /// Install the pinned book tools (mdBook, mdbook-admonish) and Chromium now, instead of
+    /// on first use.
+    InstallTools,
+    /// The mdBook preprocessor that renders `{{#listing}}` (mdBook runs it).
+    Preprocess {
+        /// `supports <renderer>`, asked by mdBook.
+        args: Vec<String>,
+    },
+}
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Err(e) = run(&args) {
+    process::kill_groups_on_interrupt();
+    if let Err(e) = run(Cli::parse()) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
 }
 
-fn run(args: &[String]) -> Result<()> {
-    let root = repo_root()?;
-    match args.first().map(String::as_str) {
-        Some("serve") => book::serve(&root, &args[1..]),
-        Some("build") => book::build(&root).map(|_| ()),
-        Some("test") => check::run_all(&root),
-        Some("preprocess") => preprocess::main(&root, &args[1..]),
-        _ => bail!(
-            "usage: cargo xtask <serve|test|build>\n  serve  build the book and serve it with live reload (installs mdBook first if needed)\n  test   run every check the book promises\n  build  build the book once"
-        ),
+fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx::discover()?;
+    match cli.command {
+        Command::Serve { extra } => mdbook::serve(&ctx, &extra),
+        Command::Build => {
+            let problems = mdbook::build(&ctx)?;
+            for p in &problems {
+                eprintln!("  ✗ {p}");
+            }
+            anyhow::ensure!(problems.is_empty(), "the book has problems (above)");
+            Ok(())
+        }
+        Command::Test(options) => checks::run(&ctx, &options),
+        Command::InstallTools => tools::install_all(),
+        Command::Preprocess { args } => preprocess::main(&ctx, &args),
     }
 }
 
@@ -52,24 +97,3 @@ impl std::fmt::Display for NotRun {
 }
 
 impl std::error::Error for NotRun {}
-
-/// A path as the reader knows it: relative to the repository root.
-pub fn rel(p: &std::path::Path) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let root = root.ancestors().nth(2).unwrap_or(&root);
-    p.strip_prefix(root).unwrap_or(p).display().to_string()
-}
-
-/// The repository root: where book.toml is. The harness lives in tests/harness.
-fn repo_root() -> Result<PathBuf> {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let root = manifest_dir
-        .ancestors()
-        .nth(2)
-        .context("tests/harness has no grandparent")?
-        .to_path_buf();
-    if !root.join("book.toml").is_file() {
-        bail!("no book.toml in {}", root.display());
-    }
-    Ok(root)
-}

@@ -4,12 +4,13 @@
 //! `{{#index-of-listings}}` with a table of every listing by kind. mdBook runs it before
 //! its own `links` preprocessor.
 
-use crate::listing::{self, Kind, Listing, StdoutMode};
+use crate::context::Ctx;
+use crate::declaration::{self, Fails, Kind, Listing, StdoutMode};
+use crate::markdown;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::fs;
 use std::io::Read;
 use std::path::Path;
 
@@ -49,7 +50,7 @@ impl Book<'_> {
 
 /// `preprocess supports <renderer>` answers yes for every renderer (html, markdown, test);
 /// `preprocess` reads `[context, book]` from stdin and writes the book to stdout.
-pub fn main(root: &Path, args: &[String]) -> Result<()> {
+pub fn main(ctx: &Ctx, args: &[String]) -> Result<()> {
     if args.first().map(String::as_str) == Some("supports") {
         return Ok(());
     }
@@ -62,7 +63,7 @@ pub fn main(root: &Path, args: &[String]) -> Result<()> {
         .filter(|r| !r.is_empty())
         .map(|r| r.trim_end_matches('/').to_string());
     let mut book_json = input.get(1).cloned().context("mdBook input has no book")?;
-    let listings = listing::load_all(root)?;
+    let listings = declaration::load_all(ctx)?;
     let mut book = Book {
         by_id: listings.iter().map(|l| (l.id.as_str(), l)).collect(),
         pages: HashMap::new(),
@@ -77,7 +78,7 @@ pub fn main(root: &Path, args: &[String]) -> Result<()> {
             .get("content")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        for (_, id) in listing::directives(content) {
+        for (_, id) in markdown::directives(content, "listing") {
             book.pages.insert(id, path.to_string());
         }
     });
@@ -180,7 +181,7 @@ fn index_of_listings(page: &str, book: &Book) -> Result<String> {
     listings.sort_by_key(|l| (l.chapter, l.number));
     let mut md = String::new();
     for kind in Kind::ALL {
-        let of_kind: Vec<&&Listing> = listings.iter().filter(|l| l.kind == kind).collect();
+        let of_kind: Vec<&&Listing> = listings.iter().filter(|l| l.kind() == kind).collect();
         if of_kind.is_empty() {
             continue;
         }
@@ -194,17 +195,18 @@ fn index_of_listings(page: &str, book: &Book) -> Result<String> {
         )?;
         writeln!(
             md,
-            "{}\n\n| Listing | What it shows | Crate |\n|---|---|---|",
+            "{}\n\n| Listing | What it shows | Crate | Breaks |\n|---|---|---|---|",
             kind.proof()
         )?;
         for l in of_kind {
             writeln!(
                 md,
-                "| [Listing {}]({}) | {} | `{}` |",
+                "| [Listing {}]({}) | {} | `{}` | {} |",
                 l.label(),
                 book.href(page, &l.id)?,
                 l.caption.replace('|', "\\|"),
-                l.package
+                l.package,
+                l.breaks.len()
             )?;
         }
     }
@@ -213,25 +215,24 @@ fn index_of_listings(page: &str, book: &Book) -> Result<String> {
 
 /// The Markdown for one listing.
 pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
-    let code =
-        fs::read_to_string(&l.show).with_context(|| format!("reading {}", l.show.display()))?;
+    let code = fs_err::read_to_string(&l.show)?;
     let mut md = String::new();
     let anchor = format!("listing-{}", l.label());
-    let badge_detail = match l.kind {
-        Kind::CompileFail => format!(": {}", l.errors.join(", ")),
+    let badge_detail = match l.kind() {
+        Kind::CompileFail => format!(": {}", l.claim.errors().join(", ")),
         _ => String::new(),
     };
     writeln!(
         md,
         "<div class=\"listing kind-{}\" id=\"{anchor}\">\n",
-        l.kind.name()
+        l.kind().name()
     )?;
     writeln!(
         md,
         "<span class=\"listing-badge badge-{}\" title=\"{}\">{}{}</span> <a class=\"listing-label\" href=\"#{anchor}\">Listing {}</a>: {}\n",
-        l.kind.name(),
-        html_escape(l.kind.proof()),
-        l.kind.badge(),
+        l.kind().name(),
+        html_escape(l.kind().proof()),
+        l.kind().badge(),
         html_escape(&badge_detail),
         l.label(),
         l.caption
@@ -240,8 +241,8 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
     // The code block. Test attributes come from the kind; `extern crate` lines (hidden from
     // readers) let rustdoc find the dependencies in edition 2018+.
     let mut info = vec!["rust".to_string()];
-    info.extend(l.kind.fence_attributes(&l.errors));
-    if !l.kind.runs_on_playground() {
+    info.extend(fence_attributes(l));
+    if !l.kind().runs_on_playground() {
         info.push("noplayground".into());
     }
     let fence = fence_for(&code);
@@ -281,14 +282,14 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
     }
     writeln!(md, "<p class=\"listing-meta\">{meta}</p>\n")?;
 
-    if l.kind.has_output_file() {
-        let output = fs::read_to_string(l.output_file())?;
-        let note = if l.stdout == StdoutMode::Sorted && l.kind != Kind::CompileFail {
+    if l.kind().has_output_file() {
+        let output = fs_err::read_to_string(l.output_file())?;
+        let note = if l.claim.stdout() == Some(StdoutMode::Sorted) {
             " (threads finish in any order, so the lines may too)"
         } else {
             ""
         };
-        let what = if l.kind == Kind::CompileFail {
+        let what = if l.kind() == Kind::CompileFail {
             "The compiler's answer"
         } else {
             "Output"
@@ -302,15 +303,111 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
             if output.ends_with('\n') { "" } else { "\n" }
         )?;
     }
-    if let Some(results) = &l.results {
-        let table = fs::read_to_string(results)?;
+    if let Some(results) = l.results_file() {
+        let table = fs_err::read_to_string(results)?;
         writeln!(
             md,
             "<p class=\"listing-output-label\">Measured results:</p>\n\n{table}\n"
         )?;
     }
+    md.push_str(&break_it(l)?);
     md.push_str("</div>\n");
     Ok(md)
+}
+
+/// rustdoc attributes for the code block, after `rust`.
+fn fence_attributes(l: &Listing) -> Vec<String> {
+    match l.kind() {
+        Kind::CompileFail => std::iter::once("compile_fail".to_string())
+            .chain(
+                l.claim
+                    .errors()
+                    .iter()
+                    .filter(|e| declaration::is_error_code(e))
+                    .cloned(),
+            )
+            .collect(),
+        Kind::Panics => vec!["should_panic".into()],
+        // A deadlock never returns, a benchmark takes seconds and a service runs until
+        // it is signalled: compile them, don't run them.
+        Kind::Deadlocks | Kind::Bench | Kind::Service => vec!["no_run".into()],
+        _ => vec![],
+    }
+}
+
+/// The "Break it" box: each declared break as an exercise (the edit, the command that
+/// catches it, and the start of what that command printed when the harness last ran it).
+fn break_it(l: &Listing) -> Result<String> {
+    if l.breaks.is_empty() {
+        return Ok(String::new());
+    }
+    let mut body = String::new();
+    let intro = match l.breaks.len() {
+        1 => {
+            "This edit makes the listing's claim false, and the book's tests catch it.".to_string()
+        }
+        n => format!(
+            "Each of these {n} edits makes a claim about this listing false, and the book's tests catch every one."
+        ),
+    };
+    writeln!(body, "{intro} Try one in your copy:\n")?;
+    for (i, b) in l.breaks.iter().enumerate() {
+        let file = b.file.as_deref().unwrap_or_else(|| {
+            l.show
+                .strip_prefix(&l.dir)
+                .ok()
+                .and_then(|p| p.to_str())
+                .unwrap_or("src/main.rs")
+        });
+        writeln!(
+            body,
+            "{}. **{}.** In `{file}`:\n",
+            i + 1,
+            capitalised(&b.does)
+        )?;
+        let mut edit = String::new();
+        for line in b.find.trim_end_matches('\n').lines() {
+            writeln!(edit, "-{line}")?;
+        }
+        for line in b.replace.trim_end_matches('\n').lines() {
+            writeln!(edit, "+{line}")?;
+        }
+        let fence = fence_for(&edit);
+        writeln!(body, "   {fence}diff")?;
+        for line in edit.lines() {
+            writeln!(body, "   {line}")?;
+        }
+        writeln!(body, "   {fence}\n")?;
+        let what = match &b.fails {
+            Fails::Output => "the output check fails",
+            Fails::Compile if l.kind() == Kind::CompileFail => "it no longer fails as shown",
+            Fails::Compile => "it no longer compiles",
+            Fails::Loom => "loom's verdict changes",
+            Fails::Test(_) => "the test fails",
+        };
+        writeln!(body, "   Run `{}`: {what}.", l.check_command(&b.fails))?;
+        if let Ok(record) = fs_err::read_to_string(l.break_record(i + 1)) {
+            let fence = fence_for(&record);
+            writeln!(body, "\n   {fence}text")?;
+            for line in record.lines() {
+                writeln!(body, "   {line}")?;
+            }
+            writeln!(body, "   {fence}")?;
+        }
+        body.push('\n');
+    }
+    let fence = "`".repeat(fence_for(&body).len().max(4) + 1);
+    Ok(format!(
+        "{fence}admonish example title=\"Break it\", collapsible=true\n{body}{fence}\n\n"
+    ))
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 fn fence_for(text: &str) -> String {

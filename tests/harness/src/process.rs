@@ -1,21 +1,123 @@
-//! Running commands: echoing them, capturing output, and a timeout for listing binaries.
+//! Running commands under a time limit that holds: every child starts as the leader of a
+//! process group of its own (a job object on Windows), and when its limit passes the whole
+//! group is killed, so a hung listing, test or doctest leaves nothing running behind it.
+//! Ctrl-C kills the groups still running before the harness exits (a child in its own
+//! group does not see the terminal's SIGINT).
 
 use anyhow::{Context, Result};
+use process_wrap::std::{ChildWrapper, CommandWrap};
 use std::io::Read;
-use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub struct Output {
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Exited(ExitStatus),
+    /// Still running when its limit passed; its process group was killed.
+    TimedOut(Duration),
+    /// A line of its output showed it was stuck (see [`Watch`]); its group was killed.
+    Stopped,
 }
 
-impl Output {
+/// What a command printed, and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub ending: Ending,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn success(&self) -> bool {
+        matches!(self.ending, Ending::Exited(s) if s.success())
+    }
+
+    pub fn code(&self) -> Option<i32> {
+        match self.ending {
+            Ending::Exited(s) => s.code(),
+            _ => None,
+        }
+    }
+
     pub fn both(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
     }
+
+    /// "exited with exit status: 1", "was killed after 10 s", for messages.
+    pub fn describe_ending(&self) -> String {
+        match self.ending {
+            Ending::Exited(s) => format!("exited with {s}"),
+            Ending::TimedOut(limit) => format!(
+                "was still running after {} s and was killed (with its whole process group)",
+                limit.as_secs()
+            ),
+            Ending::Stopped => "was stopped: its output showed it stuck".to_string(),
+        }
+    }
+}
+
+/// A line that, once printed, means the command is stuck and should be killed now rather
+/// than at its limit (libtest's "has been running for over 60 seconds").
+pub type Watch = fn(&str) -> bool;
+
+/// libtest warns about a test still running after 60 s: a hung listing test.
+pub fn libtest_stuck(line: &str) -> bool {
+    line.contains("has been running for over 60 seconds")
+}
+
+/// Output kept from one command: enough to see what went wrong, bounded so a program that
+/// prints for ever cannot exhaust memory.
+const KEEP_BYTES: usize = 4 << 20;
+
+/// Runs `cmd` with its output captured, killing its process group after `limit`.
+pub fn run(cmd: &mut Command, limit: Duration) -> Result<Run> {
+    run_watching(cmd, limit, None)
+}
+
+/// Like [`run`], but also kills the group as soon as an output line matches `watch`.
+pub fn run_watching(cmd: &mut Command, limit: Duration, watch: Option<Watch>) -> Result<Run> {
+    let mut child = spawn_in_group(cmd, true)?;
+    let stuck = Arc::new(AtomicBool::new(false));
+    let out = reader(child.stdout().take(), watch, stuck.clone());
+    let err = reader(child.stderr().take(), watch, stuck.clone());
+    let (ending, elapsed) = wait_or_kill(&mut child, limit, Some(&stuck))?;
+    let stdout = out.join().expect("reader thread")?;
+    let stderr = err.join().expect("reader thread")?;
+    Ok(Run {
+        ending,
+        stdout,
+        stderr,
+        elapsed,
+    })
+}
+
+/// Runs `cmd` with its output going to the terminal, killing its group after `limit`.
+pub fn stream(cmd: &mut Command, limit: Duration) -> Result<Ending> {
+    eprintln!("  $ {}", describe(cmd));
+    let mut child = spawn_in_group(cmd, false)?;
+    let (ending, _) = wait_or_kill(&mut child, limit, None)?;
+    if let Ending::TimedOut(limit) = ending {
+        eprintln!(
+            "  killed after {} s, with its process group: {}",
+            limit.as_secs(),
+            describe(cmd)
+        );
+    }
+    Ok(ending)
+}
+
+/// Runs a command with its output going to the terminal and no limit (an interactive
+/// command such as `mdbook serve`); Ok(false) if it failed.
+pub fn status(cmd: &mut Command) -> Result<bool> {
+    eprintln!("  $ {}", describe(cmd));
+    let status = cmd
+        .status()
+        .with_context(|| format!("starting {}", describe(cmd)))?;
+    Ok(status.success())
 }
 
 pub fn cargo() -> Command {
@@ -31,87 +133,240 @@ pub fn describe(cmd: &Command) -> String {
     s
 }
 
-/// Runs a command with its output going to the terminal; Ok(false) if it failed.
-pub fn status(cmd: &mut Command) -> Result<bool> {
-    eprintln!("  $ {}", describe(cmd));
-    let status = cmd
-        .status()
-        .with_context(|| format!("starting {}", describe(cmd)))?;
-    Ok(status.success())
+/// The process groups started and not yet reaped, for the Ctrl-C handler.
+static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// On Ctrl-C, kill every group still running, then exit as interrupted.
+pub fn kill_groups_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        for pgid in LIVE.lock().map(|l| l.clone()).unwrap_or_default() {
+            kill_group(pgid);
+        }
+        eprintln!("\ninterrupted: killed the commands still running");
+        std::process::exit(130);
+    });
 }
 
-/// Like `status`, but a command still running after `timeout` is killed and counts as
-/// failed: a hung test must turn CI red, not keep it waiting.
-pub fn status_within(cmd: &mut Command, timeout: Duration) -> Result<bool> {
-    eprintln!("  $ {}", describe(cmd));
-    let mut child = cmd
+#[cfg(unix)]
+fn kill_group(pgid: u32) {
+    use nix::sys::signal::{Signal, killpg};
+    use nix::unistd::Pid;
+    let _ = killpg(Pid::from_raw(pgid as i32), Signal::SIGKILL);
+}
+
+#[cfg(not(unix))]
+fn kill_group(_pgid: u32) {
+    // On Windows the job object kills the tree when the harness exits.
+}
+
+fn copy_command(cmd: &Command) -> Command {
+    let mut copy = Command::new(cmd.get_program());
+    copy.args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => copy.env(k, v),
+            None => copy.env_remove(k),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        copy.current_dir(dir);
+    }
+    copy
+}
+
+fn spawn_in_group(cmd: &Command, captured: bool) -> Result<Box<dyn ChildWrapper>> {
+    // std's Command can be neither cloned nor moved out of a `&mut`: rebuild it for the
+    // wrapper, with pipes when the output is captured and the terminal otherwise.
+    let mut copy = copy_command(cmd);
+    copy.stdin(Stdio::null());
+    if captured {
+        copy.stdout(Stdio::piped()).stderr(Stdio::piped());
+    }
+    let mut wrapped = CommandWrap::from(copy);
+    #[cfg(unix)]
+    wrapped.wrap(process_wrap::std::ProcessGroup::leader());
+    #[cfg(windows)]
+    wrapped.wrap(process_wrap::std::JobObject);
+    let child = wrapped
         .spawn()
         .with_context(|| format!("starting {}", describe(cmd)))?;
-    let deadline = Instant::now() + timeout;
-    loop {
+    if let Ok(mut live) = LIVE.lock() {
+        live.push(child.id());
+    }
+    Ok(child)
+}
+
+fn reader(
+    pipe: Option<impl Read + Send + 'static>,
+    watch: Option<Watch>,
+    stuck: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<Result<String>> {
+    std::thread::spawn(move || {
+        let Some(mut pipe) = pipe else {
+            return Ok(String::new());
+        };
+        let mut kept = Vec::new();
+        let mut line = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            let n = pipe.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            if kept.len() < KEEP_BYTES {
+                kept.extend_from_slice(&buf[..n]);
+            }
+            if let Some(watch) = watch {
+                for &b in &buf[..n] {
+                    if b == b'\n' {
+                        if watch(&String::from_utf8_lossy(&line)) {
+                            stuck.store(true, Ordering::SeqCst);
+                        }
+                        line.clear();
+                    } else {
+                        line.push(b);
+                    }
+                }
+            }
+        }
+        Ok(String::from_utf8_lossy(&kept).into_owned())
+    })
+}
+
+fn wait_or_kill(
+    child: &mut Box<dyn ChildWrapper>,
+    limit: Duration,
+    stuck: Option<&AtomicBool>,
+) -> Result<(Ending, Duration)> {
+    let started = Instant::now();
+    let id = child.id();
+    let ending = loop {
         if let Some(status) = child.try_wait()? {
-            return Ok(status.success());
+            break Ending::Exited(status);
         }
-        if Instant::now() >= deadline {
-            Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .status()
-                .ok();
+        let stopped = stuck.is_some_and(|s| s.load(Ordering::SeqCst));
+        if stopped || started.elapsed() >= limit {
+            // SIGKILL to the whole group, then reap the leader (the pipes close once every
+            // process holding them is gone, which ends the reader threads).
+            child.kill().ok();
             child.wait().ok();
-            eprintln!("  killed after {} s: {}", timeout.as_secs(), describe(cmd));
-            return Ok(false);
+            break if stopped {
+                Ending::Stopped
+            } else {
+                Ending::TimedOut(limit)
+            };
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|&p| p != id);
+    }
+    Ok((ending, started.elapsed()))
+}
+
+/// The old interface, kept for the Go step: captured output, None if it had to be killed.
+pub struct Output {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    pub fn both(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
     }
 }
 
-/// Runs a command, capturing its output, killing it after `timeout`.
-/// Returns None if it had to be killed.
 pub fn capture(cmd: &mut Command, timeout: Duration) -> Result<Option<Output>> {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("starting {}", describe(cmd)))?;
-    let mut out = child.stdout.take().expect("piped");
-    let mut err = child.stderr.take().expect("piped");
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        out.read_to_end(&mut s).map(|_| s)
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        err.read_to_end(&mut s).map(|_| s)
-    });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            child.kill().ok();
-            child.wait().ok();
-            return Ok(None);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let stdout = out_reader.join().expect("reader thread")?;
-    let stderr = err_reader.join().expect("reader thread")?;
-    Ok(Some(Output {
-        status,
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }))
+    let run = run(cmd, timeout)?;
+    Ok(match run.ending {
+        Ending::Exited(status) => Some(Output {
+            status,
+            stdout: run.stdout,
+            stderr: run.stderr,
+        }),
+        _ => None,
+    })
 }
 
 /// Writes `contents` only if the file differs, so cargo's fingerprints stay fresh.
-pub fn write_if_changed(path: &Path, contents: &[u8]) -> Result<()> {
-    if std::fs::read(path).ok().as_deref() == Some(contents) {
+pub fn write_if_changed(path: &std::path::Path, contents: &[u8]) -> Result<()> {
+    if fs_err::read(path).ok().as_deref() == Some(contents) {
         return Ok(());
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
+        fs_err::create_dir_all(parent)?;
     }
-    std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))
+    Ok(fs_err::write(path, contents)?)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Command {
+        let mut c = Command::new("sh");
+        c.args(["-c", script]);
+        c
+    }
+
+    fn alive(pid: &str) -> bool {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+            && !fs_err::read_to_string(format!("/proc/{pid}/stat"))
+                .unwrap_or_default()
+                .contains(") Z ")
+    }
+
+    #[test]
+    fn a_hung_child_is_killed_with_its_children_within_the_limit() {
+        // The child starts a grandchild that would outlive it, prints its pid, and hangs.
+        let t = Instant::now();
+        let run = run(
+            &mut sh("sleep 600 & echo $!; sleep 600"),
+            Duration::from_millis(500),
+        )
+        .unwrap();
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        assert_eq!(run.ending, Ending::TimedOut(Duration::from_millis(500)));
+        let grandchild = run.stdout.trim();
+        assert!(!grandchild.is_empty());
+        // Reaped by init after the kill; give it a moment to disappear.
+        let gone = (0..200).any(|_| {
+            std::thread::sleep(Duration::from_millis(10));
+            !alive(grandchild)
+        });
+        assert!(gone, "grandchild {grandchild} survived the kill");
+    }
+
+    #[test]
+    fn a_finished_child_reports_status_and_output() {
+        let run = run(
+            &mut sh("echo out; echo err >&2; exit 3"),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        assert_eq!(run.code(), Some(3));
+        assert_eq!(run.stdout, "out\n");
+        assert_eq!(run.stderr, "err\n");
+        assert!(!run.success());
+    }
+
+    #[test]
+    fn a_watched_line_stops_the_child_at_once() {
+        let t = Instant::now();
+        let run = run_watching(
+            &mut sh("echo 'test x has been running for over 60 seconds'; sleep 600"),
+            Duration::from_secs(60),
+            Some(libtest_stuck),
+        )
+        .unwrap();
+        assert_eq!(run.ending, Ending::Stopped);
+        assert!(t.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_streamed_hang_is_killed() {
+        let ending = stream(&mut sh("sleep 600"), Duration::from_millis(300)).unwrap();
+        assert_eq!(ending, Ending::TimedOut(Duration::from_millis(300)));
+    }
 }

@@ -24,6 +24,28 @@ pub fn cache_dir() -> Result<PathBuf> {
     Ok(base.join("goroutines-in-rust").join("tools"))
 }
 
+/// `cargo xtask install-tools`: everything the two commands would install on first use.
+pub fn install_all() -> Result<()> {
+    ensure()?;
+    match find_or_install(
+        &["chromium", "chromium-browser", "google-chrome"],
+        "chromium",
+        "the browser check",
+    )? {
+        Some(p) => eprintln!("Chromium: {}", p.display()),
+        None => {
+            eprintln!("Chromium: not found and not installable here (set CHROMIUM=/path/to/chrome)")
+        }
+    }
+    match find_or_install(&["go"], "golang-go", "the Go step")? {
+        Some(p) => eprintln!("Go: {}", p.display()),
+        None => {
+            eprintln!("Go: not found and not installable here (the Go step will report NOT RUN)")
+        }
+    }
+    Ok(())
+}
+
 /// Installs whatever is missing and returns a PATH with the pinned tools first.
 pub fn ensure() -> Result<OsString> {
     let cache = cache_dir()?;

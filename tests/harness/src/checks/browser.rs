@@ -3,11 +3,14 @@
 //! admonition that isn't visible; search must find listings by name; screenshots of a few
 //! pages (light, dark, print) are saved for CI to keep.
 
-use crate::book::{PassedChecks, walk};
-use crate::listing::Listing;
+use super::{Problems, Run};
+use crate::cache::{self, Hasher, Passed};
+use crate::context::Ctx;
+use crate::declaration::Listing;
+use crate::mdbook::walk;
 use crate::process::capture;
 use anyhow::{Context, Result, bail};
-use std::fs;
+use fs_err as fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -16,26 +19,29 @@ use std::time::Duration;
 /// to decide where to show a Run button, and this check runs offline.
 const OFFLINE_PLAYGROUND_FETCH: &str = "Failed to fetch\", source: ";
 
-pub fn check(root: &Path, target: &Path, listings: &[Listing]) -> Result<Vec<String>> {
+pub fn check(run: &Run) -> Result<Problems> {
+    let ctx = run.ctx;
+    let listings = run.all;
     let chromium = find_chromium()?;
-    let html_root = root.join("book/html");
-    let work = target.join("browser");
+    let html_root = ctx.html();
+    let work = ctx.target().join("browser");
     fs::create_dir_all(&work)?;
-    let theme = [
-        "theme/listings.css",
-        "theme/listings.js",
-        "theme/mdbook-admonish.css",
-    ]
-    .iter()
-    .map(|f| fs::read(root.join(f)).unwrap_or_default())
-    .fold(0u64, |h, bytes| h ^ crate::check::fnv(&bytes));
-    let mut cache = PassedChecks::load(work.join("pages-passed"));
+    // What a page's rendering depends on besides its HTML: the theme, and the browser.
+    let mut theme = Hasher::default();
+    for f in walk(&ctx.root.join("theme"), "css")?
+        .into_iter()
+        .chain(walk(&ctx.root.join("theme"), "js")?)
+    {
+        theme.file(&ctx.root, &f);
+    }
+    theme.str(&chromium.display().to_string());
+    let mut cache = Passed::load(ctx, "browser", !run.options.no_cache);
     let pages: Vec<PathBuf> = walk(&html_root, "html")?
         .into_iter()
         .filter(|p| !p.ends_with("toc.html"))
         .filter(|p| {
-            let key = page_key(&html_root, p, theme);
-            !cache.contains(&key)
+            let key = page_key(ctx, p, &theme);
+            !cache.hit(&key)
         })
         .collect();
 
@@ -54,7 +60,7 @@ pub fn check(root: &Path, target: &Path, listings: &[Listing]) -> Result<Vec<Str
                 s.spawn(move || {
                     half.into_iter()
                         .map(|page| {
-                            let r = check_page(chromium, &profile, &page);
+                            let r = check_page(ctx, chromium, &profile, &page);
                             (page, r)
                         })
                         .collect::<Vec<_>>()
@@ -69,26 +75,27 @@ pub fn check(root: &Path, target: &Path, listings: &[Listing]) -> Result<Vec<Str
     let mut problems = Vec::new();
     for (page, result) in results {
         match result {
-            Ok(p) if p.is_empty() => cache.insert(page_key(&html_root, &page, theme))?,
+            Ok(p) if p.is_empty() => cache.pass(page_key(ctx, &page, &theme))?,
             Ok(p) => problems.extend(p),
-            Err(e) => problems.push(format!("{}: {e:#}", crate::rel(&page))),
+            Err(e) => problems.push(format!("{}: {e:#}", ctx.rel(&page))),
         }
     }
     eprintln!(
         "  browser: {} page(s) rendered and checked (unchanged pages that passed before skipped)",
         pages.len()
     );
-    problems.extend(check_search(root, listings, &chromium, &work)?);
+    problems.extend(check_search(ctx, listings, &chromium, &work)?);
     if !pages.is_empty() || !work.join("screenshots").is_dir() {
-        problems.extend(screenshots(&chromium, &html_root, &work)?);
+        problems.extend(screenshots(ctx, &chromium, &html_root, &work)?);
     }
+    cache.save(run.options.is_full())?;
     Ok(problems)
 }
 
-fn page_key(html_root: &Path, page: &Path, theme: u64) -> String {
-    let bytes = fs::read(page).unwrap_or_default();
-    let rel = page.strip_prefix(html_root).unwrap_or(page).display();
-    format!("{rel} {:016x} {theme:016x}", crate::check::fnv(&bytes))
+fn page_key(ctx: &Ctx, page: &Path, theme: &Hasher) -> String {
+    let mut h = theme.clone();
+    h.file(&ctx.root, page);
+    cache::key(&format!("page {}", ctx.rel(page)), &h)
 }
 
 fn browser(chromium: &Path, profile: &Path) -> Command {
@@ -118,8 +125,8 @@ fn url(page: &Path, query: &str) -> String {
 }
 
 /// Renders one page and reads what its scripts recorded.
-fn check_page(chromium: &Path, profile: &Path, page: &Path) -> Result<Vec<String>> {
-    let rel = crate::rel(page);
+fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result<Vec<String>> {
+    let rel = ctx.rel(page);
     let source = fs::read_to_string(page)?;
     let mut cmd = browser(chromium, profile);
     cmd.arg("--dump-dom").arg(url(page, ""));
@@ -151,7 +158,7 @@ fn check_page(chromium: &Path, profile: &Path, page: &Path) -> Result<Vec<String
         ("data-admonitions", admonitions, "admonitions"),
     ] {
         let expected = format!("{want}/{want}");
-        match crate::book::attribute_values(&dom, attr).into_iter().next() {
+        match super::book::attribute_values(&dom, attr).into_iter().next() {
             Some(got) if got == expected => {}
             Some(got) => p.push(format!(
                 "{rel}: {what}: {got} visible and styled, expected {expected} (is the stylesheet missing?)"
@@ -165,12 +172,12 @@ fn check_page(chromium: &Path, profile: &Path, page: &Path) -> Result<Vec<String
 /// For the first listing of each chapter, the book's search must list the page that
 /// shows it when asked for the listing's name ("spawn and join" for 01-spawn-and-join).
 fn check_search(
-    root: &Path,
+    ctx: &Ctx,
     listings: &[Listing],
     chromium: &Path,
     work: &Path,
 ) -> Result<Vec<String>> {
-    let html_root = root.join("book/html");
+    let html_root = ctx.html();
     let pages = walk(&html_root, "html")?;
     let mut p = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
@@ -217,7 +224,7 @@ fn check_search(
 
 /// Screenshots for CI to keep: the introduction, a chapter page in light and dark themes,
 /// and the print view as the PDF a reader would print (print styles apply only there).
-fn screenshots(chromium: &Path, html_root: &Path, work: &Path) -> Result<Vec<String>> {
+fn screenshots(ctx: &Ctx, chromium: &Path, html_root: &Path, work: &Path) -> Result<Vec<String>> {
     let dir = work.join("screenshots");
     fs::create_dir_all(&dir)?;
     let chapter_page = walk(html_root, "html")?
@@ -265,12 +272,12 @@ fn screenshots(chromium: &Path, html_root: &Path, work: &Path) -> Result<Vec<Str
         if !out.status.success() || size < 10_000 {
             p.push(format!(
                 "screenshot {name} of {} failed: {}",
-                crate::rel(&page),
+                ctx.rel(&page),
                 out.stderr
             ));
         }
     }
-    eprintln!("  screenshots: {}", crate::rel(&dir));
+    eprintln!("  screenshots: {}", ctx.rel(&dir));
     Ok(p)
 }
 

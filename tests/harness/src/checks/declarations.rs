@@ -1,0 +1,154 @@
+//! The declarations agree with the rest of the repository: the workspace excludes exactly
+//! the compile-fail listings; every listing is shown once, by its own chapter, in
+//! numbering order; every page is reachable; the doctest crate has every dependency.
+
+use super::Problems;
+use crate::context::Ctx;
+use crate::declaration::{self, Listing};
+use crate::markdown;
+use anyhow::Result;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub fn check(ctx: &Ctx, listings: &[Listing]) -> Result<Problems> {
+    let mut p = workspace_exclude(ctx, listings)?;
+    p.extend(chapter_references(ctx, listings)?);
+    p.extend(doctest_dependencies(ctx, listings)?);
+    Ok(p)
+}
+
+/// The root manifest must exclude exactly the compile-fail listings.
+fn workspace_exclude(ctx: &Ctx, listings: &[Listing]) -> Result<Problems> {
+    let doc: toml::Table = toml::from_str(&fs_err::read_to_string(ctx.root.join("Cargo.toml"))?)?;
+    let excluded: BTreeSet<String> = doc
+        .get("workspace")
+        .and_then(|w| w.get("exclude"))
+        .and_then(|e| e.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let wanted = declaration::compile_fail_paths(listings);
+    let mut p = Vec::new();
+    for missing in wanted.difference(&excluded) {
+        p.push(format!(
+            "Cargo.toml: [workspace] exclude must list \"{missing}\" ({missing}/Cargo.toml declares kind = \"compile-fail\", so it must stay out of `cargo build`)"
+        ));
+    }
+    for extra in excluded.difference(&wanted) {
+        p.push(format!(
+            "Cargo.toml: [workspace] exclude lists \"{extra}\", which is not a compile-fail listing; remove it so the workspace builds and lints it"
+        ));
+    }
+    Ok(p)
+}
+
+/// Every listing used exactly once, from a page of its own chapter, in numbering order;
+/// every directive names a listing; no page outside SUMMARY.md.
+fn chapter_references(ctx: &Ctx, listings: &[Listing]) -> Result<Problems> {
+    let mut p = Vec::new();
+    let by_id: HashMap<&str, &Listing> = listings.iter().map(|l| (l.id.as_str(), l)).collect();
+    let pages = crate::mdbook::summary_pages(ctx)?;
+    let mut uses: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut order: BTreeMap<&str, Vec<(u32, String)>> = BTreeMap::new();
+    for page in &pages {
+        let Ok(text) = fs_err::read_to_string(ctx.src.join(page)) else {
+            p.push(format!(
+                "{}: lists {page}, which does not exist",
+                ctx.page("SUMMARY.md")
+            ));
+            continue;
+        };
+        for (line, id) in markdown::directives(&text, "listing") {
+            let at = format!("{}:{line}", ctx.page(page));
+            let Some(l) = by_id.get(id.as_str()) else {
+                p.push(format!(
+                    "{at}: {{{{#listing {id}}}}} names no listing (no listings/{id}/Cargo.toml)"
+                ));
+                continue;
+            };
+            let page_chapter = page.split('/').next().unwrap_or("");
+            if page_chapter != l.chapter_dir {
+                p.push(format!(
+                    "{at}: listing {id} belongs to chapter {}, not {page_chapter}",
+                    l.chapter_dir
+                ));
+            }
+            uses.entry(&l.id).or_default().push(at.clone());
+            order
+                .entry(&l.chapter_dir)
+                .or_default()
+                .push((l.number, at));
+        }
+        for (line, id) in markdown::directives(&text, "ref") {
+            if !by_id.contains_key(id.as_str()) {
+                p.push(format!(
+                    "{}:{line}: {{{{#ref {id}}}}} names no listing",
+                    ctx.page(page)
+                ));
+            }
+        }
+    }
+    for md in crate::mdbook::walk(&ctx.src, "md")? {
+        let rel = md.strip_prefix(&ctx.src)?.display().to_string();
+        if rel != "SUMMARY.md" && !pages.contains(&rel) {
+            p.push(format!(
+                "{}: not in SUMMARY.md, so no reader can reach it",
+                ctx.page(&rel)
+            ));
+        }
+    }
+    for l in listings {
+        match uses.get(l.id.as_str()).map(Vec::as_slice) {
+            None | Some([]) => p.push(format!(
+                "{}: listing is not used by any chapter (add {{{{#listing {}}}}} to a page of src/{}/, or delete it)",
+                l.manifest.display(),
+                l.id,
+                l.chapter_dir
+            )),
+            Some([_]) => {}
+            Some(many) => p.push(format!(
+                "{}: listing is included more than once: {}",
+                l.manifest.display(),
+                many.join(", ")
+            )),
+        }
+    }
+    for (chapter, seen) in order {
+        for (i, (number, at)) in seen.iter().enumerate() {
+            let expected = i as u32 + 1;
+            if *number != expected {
+                p.push(format!(
+                    "{at}: listing {number:02} of {chapter} is the {expected}th listing a reader meets; number listings in reading order (SUMMARY.md page order)"
+                ));
+                break;
+            }
+        }
+    }
+    Ok(p)
+}
+
+/// tests/doctest must provide every crate a listing uses, or the book's doctests can't
+/// compile it.
+fn doctest_dependencies(ctx: &Ctx, listings: &[Listing]) -> Result<Problems> {
+    let manifest = ctx.root.join("tests/doctest/Cargo.toml");
+    let doc: toml::Table = toml::from_str(&fs_err::read_to_string(&manifest)?)?;
+    let have: BTreeSet<String> = doc
+        .get("dev-dependencies")
+        .and_then(|d| d.as_table())
+        .map(|t| t.keys().map(|k| k.replace('-', "_")).collect())
+        .unwrap_or_default();
+    let mut p = Vec::new();
+    for l in listings {
+        for dep in &l.dependencies {
+            if !have.contains(dep) {
+                p.push(format!(
+                    "tests/doctest/Cargo.toml: [dev-dependencies] lacks `{dep}`, which {} uses; the book's doctests need it",
+                    l.manifest.display()
+                ));
+            }
+        }
+    }
+    Ok(p)
+}

@@ -1,0 +1,61 @@
+//! `mdbook test`, one chapter at a time under a time limit, with rustdoc given the
+//! dependencies built for tests/doctest (in a target directory of their own, so each crate
+//! has exactly one candidate). Chapters whose expanded text and dependencies already
+//! passed are skipped.
+
+use super::{Problems, Run, limits};
+use crate::cache::{self, Passed};
+use crate::markdown;
+use crate::process;
+use anyhow::Result;
+
+pub fn check(run: &Run) -> Result<Problems> {
+    let ctx = run.ctx;
+    let deps_dir = ctx.target().join("doctest/debug/deps");
+    let path = crate::tools::ensure()?;
+    let mut passed = Passed::load(ctx, "mdbook-test", !run.options.no_cache);
+    let dependencies = super::skeptic::dependencies(ctx);
+    let mut p = Vec::new();
+    let mut tested = 0;
+    for page in crate::mdbook::summary_pages(ctx)? {
+        let expanded = fs_err::read_to_string(ctx.markdown().join(&page)).unwrap_or_default();
+        let (blocks, _) = markdown::count_rust_blocks(&expanded);
+        if blocks == 0 {
+            continue;
+        }
+        let mut inputs = dependencies.clone();
+        inputs.str(&page).str(&expanded);
+        let key = cache::key(&format!("page {page}"), &inputs);
+        if passed.hit(&key) {
+            continue;
+        }
+        let mut cmd = crate::mdbook::command(ctx, &path)?;
+        cmd.args(["test", "--chapter", &page, "-L"]).arg(&deps_dir);
+        eprintln!("  $ {}", process::describe(&cmd));
+        let out = process::run(&mut cmd, limits::MDBOOK_TEST_CHAPTER)?;
+        // mdBook shows rustdoc's output only on failure, so there is nothing to count here;
+        // that no block is skipped with `ignore` is checked on the expanded book.
+        if !out.success() || out.both().contains("[ERROR") {
+            let listings: Vec<&str> = expanded
+                .split("id=\"listing-")
+                .skip(1)
+                .filter_map(|s| s.split('"').next())
+                .collect();
+            p.push(format!(
+                "{}: mdbook test {} (the page shows listings {}):\n{}",
+                ctx.page(&page),
+                out.describe_ending(),
+                listings.join(", "),
+                crate::cargo::tail(&out.both(), 25)
+            ));
+        } else {
+            tested += blocks;
+            passed.pass(key)?;
+        }
+    }
+    passed.save(run.options.is_full())?;
+    eprintln!(
+        "  mdbook test: {tested} blocks tested; chapters unchanged since they last passed were skipped"
+    );
+    Ok(p)
+}

@@ -1,0 +1,312 @@
+//! `cargo xtask test`: the steps, one file each, and the runner that orders them, times
+//! them, and reports every problem (each naming the file at fault) at the end. Steps that
+//! don't depend on a failed one still run, so one run shows every problem.
+
+mod book;
+mod breaks;
+mod browser;
+mod copy_out;
+mod declarations;
+mod loom;
+mod mdbook_test;
+mod outputs;
+mod skeptic;
+mod style;
+mod tests;
+
+use crate::context::Ctx;
+use crate::declaration::{self, Listing};
+use anyhow::{Result, bail};
+use clap::{Args, ValueEnum};
+use std::time::{Duration, Instant};
+
+pub type Problems = Vec<String>;
+
+/// The steps, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Step {
+    /// Listing declarations, the workspace's exclude list, chapter references.
+    Declarations,
+    /// cargo fmt --check, and rustfmt for the compile-fail listings.
+    Fmt,
+    /// cargo clippy --all-targets -D warnings.
+    Clippy,
+    /// Each listing run as its kind declares; benchmarks' quick runs.
+    Outputs,
+    /// The listings' own tests and the harness's, each binary under a time limit.
+    Tests,
+    /// Each listing copied out of the workspace builds; compile-fail error codes and text.
+    CopyOut,
+    /// loom models.
+    Loom,
+    /// The Go programs the book shows.
+    Go,
+    /// Every break turns its check red.
+    Breaks,
+    /// The book builds with no warnings, raw directives or broken links.
+    Book,
+    /// The book in headless Chromium.
+    Browser,
+    /// skeptic: every Rust block of the book under cargo test.
+    Skeptic,
+    /// mdbook test.
+    MdbookTest,
+}
+
+impl Step {
+    /// Steps that look at listings one by one, and so honour `--listing`.
+    fn per_listing(self) -> bool {
+        matches!(
+            self,
+            Step::Outputs | Step::Tests | Step::CopyOut | Step::Loom | Step::Breaks
+        )
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Step::Declarations => "listing declarations and chapter references",
+            Step::Fmt => "cargo fmt --check",
+            Step::Clippy => "cargo clippy --all-targets -D warnings",
+            Step::Outputs => "listings run as declared",
+            Step::Tests => "the listings' tests and the harness's, each under a time limit",
+            Step::CopyOut => {
+                "each listing builds copied out of the workspace; compile-fail error codes"
+            }
+            Step::Loom => "loom models",
+            Step::Go => "the Go side: every Go snippet formatted, vetted, built; Go bugs measured",
+            Step::Breaks => "breaks: every declared break turns its check red",
+            Step::Book => "mdbook build (no warnings, no raw directives, no broken links)",
+            Step::Browser => {
+                "the book in a browser (no raw directives or console errors; badges, admonitions, search)"
+            }
+            Step::Skeptic => "skeptic: the book's Rust blocks under cargo test",
+            Step::MdbookTest => "mdbook test",
+        }
+    }
+
+    const ALL: [Step; 13] = [
+        Step::Declarations,
+        Step::Fmt,
+        Step::Clippy,
+        Step::Outputs,
+        Step::Tests,
+        Step::CopyOut,
+        Step::Loom,
+        Step::Go,
+        Step::Breaks,
+        Step::Book,
+        Step::Browser,
+        Step::Skeptic,
+        Step::MdbookTest,
+    ];
+}
+
+#[derive(Debug, Args, Default)]
+pub struct Options {
+    /// Run only this step (repeat for several). Declarations are always checked.
+    #[arg(long, value_enum)]
+    pub only: Vec<Step>,
+    /// Check only this listing (package name, e.g. ch01-08-joinset-first-error; repeat
+    /// for several). Runs the per-listing steps only, unless --only says otherwise.
+    #[arg(long)]
+    pub listing: Vec<String>,
+    /// Ignore what passed before: re-check everything.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Record what breaks print (breaks/<N>.txt) instead of comparing with it.
+    #[arg(long)]
+    pub bless: bool,
+}
+
+impl Options {
+    fn wants(&self, step: Step) -> bool {
+        if !self.only.is_empty() {
+            return self.only.contains(&step);
+        }
+        self.listing.is_empty() || step.per_listing()
+    }
+
+    /// A full run: caches may drop what it did not use.
+    pub fn is_full(&self) -> bool {
+        self.only.is_empty() && self.listing.is_empty()
+    }
+}
+
+/// What every step gets.
+pub struct Run<'a> {
+    pub ctx: &'a Ctx,
+    pub options: &'a Options,
+    /// Every listing (references between listings need them all).
+    pub all: &'a [Listing],
+    /// The listings this run checks (`--listing`), else all.
+    pub selected: Vec<&'a Listing>,
+}
+
+/// Time limits, stated once. A listing's program must finish in seconds; a test binary in
+/// well under a minute; the rest are whole steps.
+pub mod limits {
+    use std::time::Duration;
+    /// One listing's program.
+    pub const PROGRAM: Duration = Duration::from_secs(10);
+    /// One benchmark's quick run.
+    pub const QUICK_BENCH: Duration = Duration::from_secs(120);
+    /// One test binary of a listing (all its tests).
+    pub const TEST_BINARY: Duration = Duration::from_secs(60);
+    /// One loom model.
+    pub const LOOM_MODEL: Duration = Duration::from_secs(120);
+    /// One chapter under `mdbook test`.
+    pub const MDBOOK_TEST_CHAPTER: Duration = Duration::from_secs(5 * 60);
+    /// The whole skeptic run (a block stuck for 60 s stops it sooner).
+    pub const SKEPTIC: Duration = Duration::from_secs(30 * 60);
+}
+
+pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
+    let started = Instant::now();
+    let mut report = Report::default();
+
+    let mut all = Vec::new();
+    report.step(Step::Declarations, &mut || {
+        all = declaration::load_all(ctx)?;
+        declarations::check(ctx, &all)
+    });
+    if !report.failed.is_empty() {
+        return report.finish(started, None);
+    }
+    let selected: Vec<&Listing> = if options.listing.is_empty() {
+        all.iter().collect()
+    } else {
+        let mut s = Vec::new();
+        for name in &options.listing {
+            s.push(declaration::find(&all, name)?);
+        }
+        s
+    };
+    let run = Run {
+        ctx,
+        options,
+        all: &all,
+        selected,
+    };
+    let mut book_built = false;
+    let mut breaks_summary = None;
+    for step in Step::ALL.into_iter().skip(1) {
+        if !options.wants(step) {
+            continue;
+        }
+        if matches!(step, Step::Browser | Step::Skeptic | Step::MdbookTest) && !book_built {
+            // They read the built book: build it first (an --only run included).
+            if !options.wants(Step::Book) {
+                report.step(Step::Book, &mut || book::check(&run));
+            }
+            book_built = !report.failed_step(Step::Book);
+            if !book_built {
+                report.skipped(step, "the book did not build");
+                continue;
+            }
+        }
+        let ok = report.step(step, &mut || match step {
+            Step::Declarations => unreachable!("checked first"),
+            Step::Fmt => style::fmt(&run),
+            Step::Clippy => style::clippy(&run),
+            Step::Outputs => outputs::check(&run),
+            Step::Tests => tests::check(&run),
+            Step::CopyOut => copy_out::check(&run),
+            Step::Loom => loom::check(&run),
+            Step::Go => crate::go::check(&ctx.root),
+            Step::Breaks => {
+                let (problems, summary) = breaks::check(&run)?;
+                breaks_summary = Some(summary);
+                Ok(problems)
+            }
+            Step::Book => book::check(&run),
+            Step::Browser => browser::check(&run),
+            Step::Skeptic => skeptic::check(&run),
+            Step::MdbookTest => mdbook_test::check(&run),
+        });
+        if step == Step::Book {
+            book_built = ok;
+        }
+    }
+    report.finish(started, breaks_summary)
+}
+
+#[derive(Default)]
+struct Report {
+    failed: Vec<(Step, Problems)>,
+    not_run: Vec<(Step, String)>,
+}
+
+impl Report {
+    /// Runs one step and prints its verdict; true if it passed.
+    fn step(&mut self, step: Step, f: &mut dyn FnMut() -> Result<Problems>) -> bool {
+        let name = step.title();
+        eprintln!("\n==> {name}");
+        let t = Instant::now();
+        let problems = match f() {
+            Ok(p) => p,
+            Err(e) => match e.downcast_ref::<crate::NotRun>() {
+                Some(crate::NotRun(why)) => {
+                    self.skipped(step, why);
+                    return false;
+                }
+                None => vec![format!("{e:#}")],
+            },
+        };
+        let ok = problems.is_empty();
+        eprintln!(
+            "<== {name}: {} in {}",
+            if ok { "ok" } else { "FAILED" },
+            seconds(t.elapsed())
+        );
+        for p in &problems {
+            eprintln!("  ✗ {p}");
+        }
+        if !ok {
+            self.failed.push((step, problems));
+        }
+        ok
+    }
+
+    fn skipped(&mut self, step: Step, why: &str) {
+        eprintln!("<== {}: NOT RUN: {why}", step.title());
+        self.not_run.push((step, why.to_string()));
+    }
+
+    fn failed_step(&self, step: Step) -> bool {
+        self.failed.iter().any(|(s, _)| *s == step)
+    }
+
+    fn finish(self, started: Instant, breaks: Option<breaks::Summary>) -> Result<()> {
+        let took = seconds(started.elapsed());
+        if let Some(summary) = breaks {
+            eprintln!("\n{summary}");
+        }
+        for (step, why) in &self.not_run {
+            eprintln!("\n!!! NOT RUN: {}: {why}", step.title());
+            eprintln!("!!! nothing this step checks was checked on this machine");
+        }
+        if self.failed.is_empty() {
+            if self.not_run.is_empty() {
+                eprintln!("\nall checks passed in {took}");
+            } else {
+                eprintln!(
+                    "\nthe checks that ran passed in {took}; {} step(s) NOT RUN (above)",
+                    self.not_run.len()
+                );
+            }
+            return Ok(());
+        }
+        eprintln!("\n{} step(s) failed after {took}:", self.failed.len());
+        for (step, problems) in &self.failed {
+            eprintln!("- {}", step.title());
+            for p in problems {
+                eprintln!("    {}", p.replace('\n', "\n    "));
+            }
+        }
+        bail!("the book's checks failed")
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}

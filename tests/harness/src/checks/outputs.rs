@@ -1,0 +1,184 @@
+//! Each listing's program, run as its kind declares: the exit status, the panic message,
+//! and stdout against the `output.txt` the book shows; a benchmark's quick run measures the
+//! rows of its committed results.
+
+use super::{Problems, Run, limits};
+use crate::context::Ctx;
+use crate::declaration::{Claim, Kind, Listing, StdoutMode};
+use crate::process::{self, cargo};
+use anyhow::Result;
+use std::path::Path;
+use std::process::Command;
+
+pub fn check(run: &Run) -> Result<Problems> {
+    let ctx = run.ctx;
+    let mut cmd = cargo();
+    cmd.current_dir(&ctx.root).args(["build", "--bins"]);
+    let runnable: Vec<&&Listing> = run
+        .selected
+        .iter()
+        .filter(|l| l.kind().checks_stdout() || l.kind() == Kind::Bench)
+        .collect();
+    if runnable.is_empty() {
+        return Ok(vec![]);
+    }
+    for l in &runnable {
+        cmd.args(["-p", &l.package]);
+    }
+    let build = crate::cargo::json(&mut cmd)?;
+    if !build.success() {
+        return Ok(vec![format!("cargo build failed:\n{}", build.report())]);
+    }
+    let mut p = Vec::new();
+    for l in runnable {
+        let Some(exe) = build.program(&l.dir) else {
+            p.push(format!(
+                "{}: cargo built no program for it (is src/main.rs missing?)",
+                l.manifest.display()
+            ));
+            continue;
+        };
+        if l.kind() == Kind::Bench {
+            p.extend(bench(ctx, l, exe)?);
+        } else {
+            p.extend(verdict(ctx, l, exe)?);
+        }
+    }
+    Ok(p)
+}
+
+/// Runs the program and checks everything its kind claims about the run.
+pub fn verdict(ctx: &Ctx, l: &Listing, exe: &Path) -> Result<Problems> {
+    let who = ctx.rel(&l.show);
+    let out = process::run(Command::new(exe).current_dir(&l.dir), limits::PROGRAM)?;
+    if !matches!(out.ending, process::Ending::Exited(_)) {
+        return Ok(vec![format!(
+            "{who}: {} (a listing must finish within {} s); what it printed before:\n{}",
+            out.describe_ending(),
+            limits::PROGRAM.as_secs(),
+            crate::cargo::tail(&out.both(), 15)
+        )]);
+    }
+    let mut p = Vec::new();
+    match &l.claim {
+        Claim::Panics { panic, .. } => {
+            if out.code() != Some(101) {
+                p.push(format!(
+                    "{who}: declared kind `panics`, but it {} (a panic exits with 101)",
+                    out.describe_ending()
+                ));
+            }
+            if !out.stderr.contains("panicked at") || !out.stderr.contains(panic.as_str()) {
+                p.push(format!(
+                    "{who}: should panic with \"{panic}\", but stderr was:\n{}",
+                    out.stderr
+                ));
+            }
+        }
+        _ if !out.success() => p.push(format!(
+            "{who}: declared kind `{}`, so it must exit 0, but it {}:\n{}",
+            l.kind().name(),
+            out.describe_ending(),
+            out.stderr
+        )),
+        _ => {}
+    }
+    let expected = fs_err::read_to_string(l.output_file())?;
+    let mode = l.claim.stdout().unwrap_or_default();
+    let (want, got) = match mode {
+        StdoutMode::Exact => (expected.clone(), out.stdout.clone()),
+        StdoutMode::Sorted => (sorted_lines(&expected), sorted_lines(&out.stdout)),
+    };
+    if want != got {
+        p.push(format!(
+            "{}: the book shows this output, but the listing printed something else{}:\n{}",
+            ctx.rel(&l.output_file()),
+            if mode == StdoutMode::Sorted {
+                " (compared as sorted lines)"
+            } else {
+                ""
+            },
+            crate::diff::lines(&want, &got)
+        ));
+    }
+    Ok(p)
+}
+
+fn sorted_lines(s: &str) -> String {
+    let mut lines: Vec<&str> = s.lines().collect();
+    lines.sort_unstable();
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// A quick run of a benchmark must measure the same rows as the committed results.
+fn bench(ctx: &Ctx, l: &Listing, exe: &Path) -> Result<Problems> {
+    let who = ctx.rel(&l.show);
+    let out = process::run(
+        Command::new(exe)
+            .current_dir(&l.dir)
+            .env("BENCH_QUICK", "1"),
+        limits::QUICK_BENCH,
+    )?;
+    if !out.success() {
+        return Ok(vec![format!(
+            "{who}: the BENCH_QUICK=1 run {}:\n{}",
+            out.describe_ending(),
+            out.stderr
+        )]);
+    }
+    let Some(results_file) = l.results_file() else {
+        return Ok(vec![]);
+    };
+    let committed = table_rows(&fs_err::read_to_string(&results_file)?);
+    let measured = table_rows(&out.stdout);
+    if measured.is_empty() {
+        return Ok(vec![format!(
+            "{who}: the quick run printed no Markdown table"
+        )]);
+    }
+    if committed != measured {
+        return Ok(vec![format!(
+            "{}: its table rows {committed:?} are not the rows the benchmark measures now {measured:?}; re-run `{}` and commit the results",
+            ctx.rel(&results_file),
+            l.run_command()
+        )]);
+    }
+    Ok(vec![])
+}
+
+/// First cells of a Markdown table's body rows.
+fn table_rows(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with('|'))
+        .skip(1) // header
+        .filter(|l| !l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')))
+        .map(|l| {
+            l.trim()
+                .trim_start_matches('|')
+                .split('|')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_rows_skip_header_and_rule() {
+        let t = "| measure | a |\n|---|---|\n| spawn | 1 |\n| memory | 2 |\n";
+        assert_eq!(table_rows(t), vec!["spawn", "memory"]);
+    }
+
+    #[test]
+    fn sorted_lines_ignore_order_only() {
+        assert_eq!(sorted_lines("b\na\n"), sorted_lines("a\nb"));
+        assert_ne!(sorted_lines("a\na\n"), sorted_lines("a\n"));
+    }
+}

@@ -1,0 +1,192 @@
+//! skeptic compiles and runs every Rust block of the expanded book (mdBook's Markdown
+//! output, what readers see) against the real dependency graph of `tests/doctest`. A
+//! block stuck for a minute stops the run at once, named by its page and listing.
+
+use super::{Problems, Run, limits};
+use crate::cache::{self, Hasher, Passed};
+use crate::context::Ctx;
+use crate::markdown;
+use crate::mdbook::walk;
+use crate::process::{self, Ending};
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+pub fn check(run: &Run) -> Result<Problems> {
+    let ctx = run.ctx;
+    let markdown_dir = ctx.markdown();
+    // skeptic ignores `compile_fail` (it would compile such a block as a normal test), so
+    // it reads a copy with those blocks turned into text; rustc's JSON diagnostics prove them.
+    let fed = ctx.target().join("doctest/markdown");
+    let mut expected = 0;
+    let mut inputs = dependencies(ctx);
+    for page in walk(&markdown_dir, "md")? {
+        let text = fs_err::read_to_string(&page)?;
+        let filtered = markdown::without_compile_fail(&text);
+        expected += markdown::count_rust_blocks(&filtered).0;
+        let rel = page.strip_prefix(&markdown_dir)?;
+        inputs.str(&rel.display().to_string()).str(&filtered);
+        process::write_if_changed(&fed.join(rel), filtered.as_bytes())?;
+    }
+    let key = cache::key("skeptic", &inputs);
+    let mut passed = Passed::load(ctx, "skeptic", !run.options.no_cache);
+    if passed.hit(&key) {
+        eprintln!("  skeptic: the book's code and dependencies are unchanged since it last passed");
+        return passed.save(run.options.is_full()).map(|_| vec![]);
+    }
+    reset_target_on_new_dependencies(ctx)?;
+    let mut cmd = process::cargo();
+    cmd.current_dir(&ctx.root)
+        .env("BOOK_MARKDOWN_DIR", &fed)
+        .args(["test", "--package", "book-doctest", "--target-dir"])
+        .arg(ctx.target().join("doctest"));
+    eprintln!(
+        "  $ BOOK_MARKDOWN_DIR={} {}",
+        ctx.rel(&fed),
+        process::describe(&cmd)
+    );
+    let out = process::run_watching(&mut cmd, limits::SKEPTIC, Some(process::libtest_stuck))?;
+    match out.ending {
+        Ending::Exited(s) if s.success() => {}
+        Ending::Exited(_) => {
+            return Ok(vec![format!(
+                "skeptic tests failed:\n{}",
+                super::tests::failures(&out.stdout) + &crate::cargo::tail(&out.stderr, 10)
+            )]);
+        }
+        _ => {
+            let stuck: Vec<String> = out
+                .stdout
+                .lines()
+                .filter(|l| process::libtest_stuck(l))
+                .filter_map(|l| l.strip_prefix("test ")?.split(' ').next())
+                .map(|name| name_block(ctx, &fed, name))
+                .collect();
+            return Ok(vec![format!(
+                "skeptic {}; blocks still running: {}",
+                out.describe_ending(),
+                if stuck.is_empty() {
+                    "unknown".to_string()
+                } else {
+                    stuck.join("; ")
+                }
+            )]);
+        }
+    }
+    let ran = passed_count(&out.stdout);
+    if ran != expected {
+        return Ok(vec![format!(
+            "skeptic ran {ran} tests, but the book has {expected} Rust blocks that are not compile_fail"
+        )]);
+    }
+    eprintln!("  skeptic: {ran} blocks passed");
+    passed.pass(key)?;
+    passed.save(run.options.is_full())?;
+    Ok(vec![])
+}
+
+/// What the book's code compiles against: the lock file, the doctest crate, and the
+/// listings it depends on as libraries.
+pub fn dependencies(ctx: &Ctx) -> Hasher {
+    let mut h = Hasher::default();
+    let doctest = ctx.root.join("tests/doctest");
+    for f in [
+        "Cargo.lock",
+        "tests/doctest/Cargo.toml",
+        "tests/doctest/build.rs",
+    ] {
+        h.file(&ctx.root, &ctx.root.join(f));
+    }
+    let manifest: toml::Table = fs_err::read_to_string(doctest.join("Cargo.toml"))
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok())
+        .unwrap_or_default();
+    for section in ["dependencies", "dev-dependencies"] {
+        if let Some(deps) = manifest.get(section).and_then(|d| d.as_table()) {
+            for spec in deps.values() {
+                if let Some(path) = spec.get("path").and_then(|p| p.as_str()) {
+                    h.tree(&ctx.root, &doctest.join(path));
+                }
+            }
+        }
+    }
+    h
+}
+
+/// skeptic names a test after its page and line (`book_ch01_x_05_y_sect_…_line_42`): the
+/// page and the listing shown there.
+fn name_block(ctx: &Ctx, fed: &Path, test: &str) -> String {
+    let line: Option<usize> = test.rsplit("_line_").next().and_then(|n| n.parse().ok());
+    let pages: Vec<PathBuf> = walk(fed, "md").unwrap_or_default();
+    for page in pages {
+        let rel = page
+            .strip_prefix(fed)
+            .unwrap_or(&page)
+            .display()
+            .to_string();
+        let flat: String = rel
+            .trim_end_matches(".md")
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        if !test.starts_with(&format!("book_{flat}_")) {
+            continue;
+        }
+        let text = fs_err::read_to_string(&page).unwrap_or_default();
+        let upto: Vec<&str> = text.lines().take(line.unwrap_or(usize::MAX)).collect();
+        let listing = upto
+            .iter()
+            .rev()
+            .find_map(|l| l.split("id=\"listing-").nth(1)?.split('"').next())
+            .map(|label| format!(", Listing {label}"))
+            .unwrap_or_default();
+        return format!(
+            "{} line {}{listing} ({test})",
+            ctx.page(&rel),
+            line.unwrap_or(0)
+        );
+    }
+    test.to_string()
+}
+
+/// `mdbook test` hands rustdoc the whole deps directory of target/doctest; after the
+/// doctest crate's dependencies change, cargo leaves the old builds there and rustdoc stops
+/// with E0464 (two candidates for one crate). So that directory starts afresh whenever
+/// the dependency set changes.
+pub fn reset_target_on_new_dependencies(ctx: &Ctx) -> Result<()> {
+    let dir = ctx.target().join("doctest");
+    let mut h = Hasher::default();
+    h.file(&ctx.root, &ctx.root.join("tests/doctest/Cargo.toml"))
+        .file(&ctx.root, &ctx.root.join("Cargo.lock"));
+    let key = h.finish();
+    let stamp = dir.join("dependencies-key");
+    if fs_err::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
+        if dir.join("debug").exists() {
+            eprintln!(
+                "  the doctest dependencies changed: rebuilding {} from scratch",
+                ctx.rel(&dir)
+            );
+            fs_err::remove_dir_all(dir.join("debug"))?;
+        }
+        process::write_if_changed(&stamp, key.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn passed_count(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum()
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn passed_counts_add_up() {
+        let out = "test result: ok. 3 passed; 0 failed\nx\ntest result: ok. 2 passed; 0 failed\n";
+        assert_eq!(passed_count(out), 5);
+    }
+}

@@ -1,0 +1,59 @@
+//! Formatting and lints: `cargo fmt --check` (and rustfmt for the compile-fail listings,
+//! which are outside the workspace) and `cargo clippy --all-targets -D warnings`.
+
+use super::{Problems, Run};
+use crate::declaration::Kind;
+use crate::process::{self, Ending, cargo};
+use anyhow::Result;
+use std::process::Command;
+
+pub fn fmt(run: &Run) -> Result<Problems> {
+    let ctx = run.ctx;
+    let mut p = Vec::new();
+    let ending = process::stream(
+        cargo()
+            .current_dir(&ctx.root)
+            .args(["fmt", "--all", "--check"]),
+        crate::cargo::BUILD_LIMIT,
+    )?;
+    if !is_success(ending) {
+        p.push("cargo fmt --check: the files above need `cargo fmt`".into());
+    }
+    for l in run.all.iter().filter(|l| l.kind() == Kind::CompileFail) {
+        let files = crate::mdbook::walk(&l.dir.join("src"), "rs")?;
+        let mut cmd = Command::new("rustfmt");
+        cmd.args(["--check", "--edition", "2024"]).args(&files);
+        if !is_success(process::stream(&mut cmd, crate::cargo::BUILD_LIMIT)?) {
+            p.push(format!(
+                "{}: needs rustfmt (rustfmt --edition 2024 {}/src/*.rs)",
+                l.manifest.display(),
+                l.rel_dir()
+            ));
+        }
+    }
+    Ok(p)
+}
+
+pub fn clippy(run: &Run) -> Result<Problems> {
+    let ending = process::stream(
+        cargo().current_dir(&run.ctx.root).args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        crate::cargo::BUILD_LIMIT,
+    )?;
+    Ok(if is_success(ending) {
+        vec![]
+    } else {
+        vec!["clippy reported problems (above)".into()]
+    })
+}
+
+pub fn is_success(ending: Ending) -> bool {
+    matches!(ending, Ending::Exited(s) if s.success())
+}

@@ -1,0 +1,181 @@
+//! The listings' own tests (paused-clock timing claims, live-task counts, exercise
+//! solutions, services' shutdown) and the harness's: built once, then each test binary run
+//! under its own time limit, so a hung test fails within a minute naming its listing. No
+//! test may be `#[ignore]`d, and every `proof` a listing names must be one of its tests.
+
+use super::{Problems, Run, limits};
+use crate::cargo::{self, Build};
+use crate::context::Ctx;
+use crate::declaration::{Kind, Listing};
+use crate::process::{self, Ending};
+use anyhow::Result;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+pub fn check(run: &Run) -> Result<Problems> {
+    let ctx = run.ctx;
+    let build = build_tests(ctx, &run.selected, run.options.is_full())?;
+    if !build.success() {
+        return Ok(vec![format!(
+            "building the tests failed:\n{}",
+            build.report()
+        )]);
+    }
+    let mut p = Vec::new();
+    for l in &run.selected {
+        if l.kind() == Kind::CompileFail {
+            continue;
+        }
+        let mut names = BTreeSet::new();
+        for exe in build.tests_of(&l.dir) {
+            p.extend(run_binary(
+                ctx,
+                &l.manifest.display().to_string(),
+                &exe.path,
+            )?);
+            names.extend(cargo::list_tests(&exe.path)?);
+            let ignored = list_ignored(&exe.path)?;
+            if !ignored.is_empty() {
+                p.push(format!(
+                    "{}: #[ignore]d tests check nothing: {ignored:?}; make them pass or delete them",
+                    l.manifest.display()
+                ));
+            }
+        }
+        for proof in &l.proof {
+            if !names.contains(proof) {
+                p.push(format!(
+                    "{}: proof `{proof}` is not a test of {} (its tests: {names:?})",
+                    l.manifest.display(),
+                    l.package
+                ));
+            }
+        }
+        if l.kind() == Kind::Library {
+            p.extend(doc_tests(ctx, l)?);
+        }
+    }
+    if run.options.is_full() {
+        let harness = ctx.root.join("tests/harness");
+        for exe in build.tests_of(&harness) {
+            p.extend(run_binary(ctx, "tests/harness/Cargo.toml", &exe.path)?);
+        }
+    }
+    Ok(p)
+}
+
+/// Builds the test binaries of the listings (and, on a full run, the harness).
+pub fn build_tests(ctx: &Ctx, listings: &[&Listing], harness: bool) -> Result<Build> {
+    let mut cmd = process::cargo();
+    cmd.current_dir(&ctx.root).args(["test", "--no-run"]);
+    for l in listings.iter().filter(|l| l.kind() != Kind::CompileFail) {
+        cmd.args(["-p", &l.package]);
+    }
+    if harness {
+        cmd.args(["-p", "book-harness"]);
+    }
+    cargo::json(&mut cmd)
+}
+
+/// The tests of each listing, by folder, as its test binaries list them.
+pub fn tests_by_listing(build: &Build) -> Result<BTreeMap<&Path, BTreeSet<String>>> {
+    let mut map = BTreeMap::new();
+    for (dir, exes) in build.tests_by_dir() {
+        let mut names = BTreeSet::new();
+        for exe in exes {
+            names.extend(cargo::list_tests(&exe.path)?);
+        }
+        map.insert(dir, names);
+    }
+    Ok(map)
+}
+
+/// Runs one test binary under its limit; a hang names the listing and the test.
+fn run_binary(ctx: &Ctx, who: &str, exe: &Path) -> Result<Problems> {
+    let out = process::run_watching(
+        Command::new(exe).current_dir(&ctx.root),
+        limits::TEST_BINARY,
+        Some(process::libtest_stuck),
+    )?;
+    Ok(match out.ending {
+        Ending::Exited(s) if s.success() => vec![],
+        Ending::Exited(_) => vec![format!(
+            "{who}: tests failed ({}):\n{}",
+            exe.file_name().unwrap_or_default().to_string_lossy(),
+            failures(&out.stdout)
+        )],
+        _ => vec![format!(
+            "{who}: a test {} (limit {} s per test binary){}",
+            out.describe_ending(),
+            limits::TEST_BINARY.as_secs(),
+            stuck_tests(&out.stdout)
+        )],
+    })
+}
+
+/// The part of libtest's output that says what failed.
+pub fn failures(stdout: &str) -> String {
+    match stdout.find("\nfailures:\n") {
+        Some(pos) => cargo::tail(&stdout[pos + 1..], 40),
+        None => cargo::tail(stdout, 20),
+    }
+}
+
+/// "test x has been running for over 60 seconds" names the hung tests.
+fn stuck_tests(stdout: &str) -> String {
+    let stuck: Vec<&str> = stdout
+        .lines()
+        .filter(|l| process::libtest_stuck(l))
+        .filter_map(|l| l.strip_prefix("test ")?.split(" has been").next())
+        .collect();
+    if stuck.is_empty() {
+        String::new()
+    } else {
+        format!(": still running: {}", stuck.join(", "))
+    }
+}
+
+fn list_ignored(exe: &Path) -> Result<Vec<String>> {
+    let run = process::run(
+        Command::new(exe).args(["--list", "--format", "terse", "--ignored"]),
+        limits::TEST_BINARY,
+    )?;
+    Ok(run
+        .stdout
+        .lines()
+        .filter_map(|t| t.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect())
+}
+
+/// A library's documentation examples, under `cargo test --doc`.
+fn doc_tests(ctx: &Ctx, l: &Listing) -> Result<Problems> {
+    let mut cmd = process::cargo();
+    cmd.current_dir(&ctx.root)
+        .args(["test", "--doc", "-p", &l.package]);
+    let out = process::run(&mut cmd, limits::TEST_BINARY * 5)?;
+    Ok(if out.success() {
+        vec![]
+    } else {
+        vec![format!(
+            "{}: documentation examples: cargo test --doc {}:\n{}",
+            l.manifest.display(),
+            out.describe_ending(),
+            cargo::tail(&out.both(), 30)
+        )]
+    })
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn hung_tests_are_named() {
+        let out =
+            "running 2 tests\ntest a ... ok\ntest tests::b has been running for over 60 seconds\n";
+        assert_eq!(stuck_tests(out), ": still running: tests::b");
+        assert_eq!(stuck_tests("test a ... ok\n"), "");
+    }
+}

@@ -1,0 +1,159 @@
+//! Reading the book's Markdown: its fenced code blocks (through pulldown-cmark, so
+//! backtick and tilde fences, longer closing fences and indented fences all parse as
+//! CommonMark says) and the book's own `{{#…}}` directives. The one parser every check
+//! and the preprocessor use.
+
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+
+/// A fenced code block: its info string (`rust,compile_fail,E0499`) and where it opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    pub info: String,
+    /// 1-based line of the opening fence.
+    pub line: usize,
+    /// Byte offset of the opening fence line.
+    pub start: usize,
+}
+
+impl CodeBlock {
+    /// The language: the first word of the info string.
+    pub fn lang(&self) -> &str {
+        self.attributes().next().unwrap_or("")
+    }
+
+    /// The comma- or space-separated words of the info string.
+    pub fn attributes(&self) -> impl Iterator<Item = &str> {
+        self.info
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+    }
+
+    pub fn has(&self, attribute: &str) -> bool {
+        self.attributes().skip(1).any(|a| a == attribute)
+    }
+
+    pub fn is_rust(&self) -> bool {
+        self.lang() == "rust"
+    }
+}
+
+/// Every fenced code block of a Markdown text, in order.
+pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
+    Parser::new(text)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                Some(CodeBlock {
+                    info: info.trim().to_string(),
+                    line: text[..range.start].matches('\n').count() + 1,
+                    start,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// (all Rust blocks, of which `compile_fail`) in one Markdown text.
+pub fn count_rust_blocks(text: &str) -> (usize, usize) {
+    let rust: Vec<CodeBlock> = code_blocks(text)
+        .into_iter()
+        .filter(CodeBlock::is_rust)
+        .collect();
+    let compile_fail = rust.iter().filter(|b| b.has("compile_fail")).count();
+    (rust.len(), compile_fail)
+}
+
+/// The text with every `compile_fail` Rust block turned into a `text` block. skeptic
+/// ignores `compile_fail` (it would compile such a block as a normal test); the harness
+/// proves those blocks with rustc's JSON diagnostics instead.
+pub fn without_compile_fail(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for block in code_blocks(text) {
+        if !(block.is_rust() && block.has("compile_fail")) {
+            continue;
+        }
+        let line_end = text[block.start..]
+            .find('\n')
+            .map_or(text.len(), |i| block.start + i);
+        let line = &text[block.start..line_end];
+        let indent = line.len() - line.trim_start().len();
+        let fence_len = line[indent..]
+            .chars()
+            .take_while(|&c| c == '`' || c == '~')
+            .count();
+        out.push_str(&text[done..block.start + indent + fence_len]);
+        out.push_str("text");
+        done = line_end;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
+/// The `{{#name argument}}` directives in a page, with their 1-based line numbers.
+/// `\{{#name …}}` is an escaped, literal directive and is skipped.
+pub fn directives(text: &str, name: &str) -> Vec<(usize, String)> {
+    let open = format!("{{{{#{name}");
+    let mut found = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(pos) = rest.find(&open) {
+            let escaped = rest[..pos].ends_with('\\');
+            let after = &rest[pos + open.len()..];
+            let Some(end) = after.find("}}") else { break };
+            let argument = &after[..end];
+            // `{{#listing x}}`, not `{{#listings…}}`.
+            if !escaped && (argument.is_empty() || argument.starts_with(' ')) {
+                found.push((i + 1, argument.trim().to_string()));
+            }
+            rest = &after[end + 2..];
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_of_every_kind_are_read() {
+        let md = "text\n```rust,compile_fail,E0499\nfn x() {}\n```\n\
+                  ````console\n```\nnot a block\n```\n````\n\
+                  ~~~rust\nfn y() {}\n~~~\n\
+                  ```rust\nlonger closing fence\n`````\n";
+        let infos: Vec<String> = code_blocks(md).into_iter().map(|b| b.info).collect();
+        assert_eq!(
+            infos,
+            vec!["rust,compile_fail,E0499", "console", "rust", "rust"]
+        );
+        assert_eq!(count_rust_blocks(md), (3, 1));
+        assert_eq!(code_blocks(md)[0].line, 2);
+    }
+
+    #[test]
+    fn compile_fail_blocks_become_text() {
+        let md = "a\n```rust,compile_fail,E0382\nlet x;\n```\n~~~rust\nok\n~~~\n";
+        assert_eq!(
+            without_compile_fail(md),
+            "a\n```text\nlet x;\n```\n~~~rust\nok\n~~~\n"
+        );
+        assert_eq!(count_rust_blocks(&without_compile_fail(md)), (1, 0));
+    }
+
+    #[test]
+    fn directives_are_found_and_escapes_skipped() {
+        let md = "text\n{{#listing ch01-a/01-x}}\n\\{{#listing ch01-a/02-y}}\n{{#listings}}\n";
+        assert_eq!(
+            directives(md, "listing"),
+            vec![(2, "ch01-a/01-x".to_string())]
+        );
+        assert_eq!(
+            directives("see {{#ref a/01-b}} and {{#ref a/02-c}}", "ref").len(),
+            2
+        );
+    }
+}

@@ -1,0 +1,129 @@
+//! Compiler output as the book shows it, the same on every machine and across dependency
+//! releases (as trybuild normalises its expected `.stderr` files): a note pointing into a
+//! dependency or the standard library keeps the file but loses the line, column and the
+//! quoted source, which change with every release:
+//!
+//! ```text
+//!    --> /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.54.1/src/task/spawn.rs:176:21
+//! becomes
+//!    --> $CARGO/tokio-$VERSION/src/task/spawn.rs
+//! ```
+//!
+//! and `/rustc/<commit>/library/std/…` becomes `$RUST/std/…`. The listing's own lines are
+//! kept exactly: they are the point of the output.
+
+/// Normalises rustc's rendered diagnostics.
+pub fn compiler_output(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut skipping_source = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        if let Some((indent, path)) = arrow(body) {
+            if let Some(external) = external_path(path) {
+                out.push_str(indent);
+                out.push_str("--> ");
+                out.push_str(&external);
+                out.push('\n');
+                skipping_source = true;
+                continue;
+            }
+            skipping_source = false;
+        } else if skipping_source {
+            if is_source_line(body) {
+                continue;
+            }
+            skipping_source = false;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// `   --> path:line:col`: the indentation and the location.
+fn arrow(line: &str) -> Option<(&str, &str)> {
+    let pos = line.find("--> ")?;
+    let (indent, rest) = line.split_at(pos);
+    indent
+        .chars()
+        .all(char::is_whitespace)
+        .then_some((indent, &rest[4..]))
+}
+
+/// The source excerpt under a location: `   |`, `17 |     code`, `...`.
+fn is_source_line(line: &str) -> bool {
+    let t = line.trim_start();
+    let after_number = t
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start();
+    t == "..." || after_number.starts_with('|')
+}
+
+/// A location outside the listing, without its line and column; None for the listing's
+/// own files.
+fn external_path(location: &str) -> Option<String> {
+    let file = strip_line_col(location);
+    if let Some(pos) = file.find("/registry/src/") {
+        // …/registry/src/index.crates.io-<hash>/tokio-1.54.1/src/task/spawn.rs
+        let after = &file[pos + "/registry/src/".len()..];
+        let (_index, krate_and_path) = after.split_once('/')?;
+        let (krate, path) = krate_and_path.split_once('/')?;
+        let name = match krate.rfind('-') {
+            Some(dash) if krate[dash + 1..].starts_with(|c: char| c.is_ascii_digit()) => {
+                &krate[..dash]
+            }
+            _ => krate,
+        };
+        return Some(format!("$CARGO/{name}-$VERSION/{path}"));
+    }
+    if let Some(rest) = file.strip_prefix("/rustc/") {
+        // /rustc/<commit>/library/std/src/…
+        let (_commit, path) = rest.split_once('/')?;
+        return Some(format!(
+            "$RUST/{}",
+            path.strip_prefix("library/").unwrap_or(path)
+        ));
+    }
+    None
+}
+
+fn strip_line_col(location: &str) -> &str {
+    let mut s = location.trim();
+    for _ in 0..2 {
+        match s.rsplit_once(':') {
+            Some((head, tail)) if !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()) => {
+                s = head
+            }
+            _ => break,
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependency_locations_lose_versions_lines_and_source() {
+        let raw = "note: required by a bound in `tokio::spawn`\n   --> /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.54.1/src/task/spawn.rs:176:21\n    |\n174 |     pub fn spawn<F>(future: F) -> JoinHandle<F::Output>\n    |            ----- required by a bound in this function\n...\n176 |         F: Future + Send + 'static,\n    |                     ^^^^ required by this bound in `spawn`\n\nerror: aborting\n";
+        assert_eq!(
+            compiler_output(raw),
+            "note: required by a bound in `tokio::spawn`\n   --> $CARGO/tokio-$VERSION/src/task/spawn.rs\n\nerror: aborting\n"
+        );
+    }
+
+    #[test]
+    fn standard_library_locations_become_rust() {
+        let raw = "note: required by a bound\n  --> /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/std/src/thread/scoped.rs:203:34\n   |\n   = note: x\n";
+        assert_eq!(
+            compiler_output(raw),
+            "note: required by a bound\n  --> $RUST/std/src/thread/scoped.rs\n   = note: x\n"
+        );
+    }
+
+    #[test]
+    fn the_listings_own_lines_are_kept() {
+        let raw = " --> src/main.rs:9:29\n  |\n9 |     let task = tokio::spawn(async {});\n  |                             ^^^^^\n";
+        assert_eq!(compiler_output(raw), raw);
+    }
+}
