@@ -27,14 +27,18 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn a_send_ends_the_wait() {
         assert_eq!(start_work(false).recv(), Ok(42));
     }
 
+    // A sender that lived on would leave `recv` waiting forever, as `<-done` does in
+    // Go; the limit turns that into a failure instead of a hang.
     #[test]
     fn a_dropped_sender_ends_the_wait_too() {
-        assert_eq!(start_work(true).recv(), Err(mpsc::RecvError));
+        let waited = start_work(true).recv_timeout(Duration::from_secs(10));
+        assert_eq!(waited, Err(mpsc::RecvTimeoutError::Disconnected));
     }
 }
