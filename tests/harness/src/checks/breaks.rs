@@ -255,7 +255,7 @@ impl<'a> Scratch<'a> {
         match &b.fails {
             Fails::Compile if l.kind() == Kind::CompileFail => {
                 let build = cargo::json(&mut self.cargo(copy, &["check", "--quiet"]))?;
-                let problems = super::copy_out::compile_errors(self.ctx, &copied, &build)?;
+                let problems = super::copy_out::compile_errors(self.ctx, &copied, &build, false)?;
                 Ok(if problems.is_empty() {
                     Verdict::Held(": rustc still reports exactly the declared errors".into())
                 } else if build.success() {

@@ -29,7 +29,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         }
         let build = cargo::json(&mut cmd)?;
         if l.kind() == Kind::CompileFail {
-            p.extend(compile_errors(ctx, l, &build)?);
+            p.extend(compile_errors(ctx, l, &build, run.options.bless)?);
         } else if !build.success() {
             p.push(format!(
                 "{}: does not build when copied out of the workspace (to {}):\n{}",
@@ -127,8 +127,9 @@ pub fn sync(src: &Path, dest: &Path, crate_root: bool) -> Result<()> {
 }
 
 /// A compile-fail listing must fail with exactly its declared errors, and its output.txt
-/// must be what rustc says now (normalised across machines and versions).
-pub fn compile_errors(ctx: &Ctx, l: &Listing, build: &Build) -> Result<Problems> {
+/// must be what rustc says now (normalised across machines and versions); `bless` writes
+/// what rustc says into output.txt instead, to be reviewed like any expected output.
+pub fn compile_errors(ctx: &Ctx, l: &Listing, build: &Build, bless: bool) -> Result<Problems> {
     let who = l.manifest.display();
     let declared = l.claim.errors();
     if build.success() {
@@ -190,7 +191,13 @@ pub fn compile_errors(ctx: &Ctx, l: &Listing, build: &Build) -> Result<Problems>
             .collect::<String>(),
     );
     let shown = fs_err::read_to_string(l.output_file())?;
-    if shown.trim_end() != rendered.trim_end() {
+    if bless && p.is_empty() && shown.trim_end() != rendered.trim_end() {
+        write_if_changed(
+            &l.output_file(),
+            format!("{}\n", rendered.trim_end()).as_bytes(),
+        )?;
+        eprintln!("  recorded {}", ctx.rel(&l.output_file()));
+    } else if shown.trim_end() != rendered.trim_end() {
         p.push(format!(
             "{}: the book shows these compiler errors, but rustc now says something else:\n{}",
             ctx.rel(&l.output_file()),

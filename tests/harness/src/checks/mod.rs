@@ -169,7 +169,8 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
         all = declaration::load_all(ctx)?;
         declarations::check(ctx, &all)
     });
-    if !report.failed.is_empty() {
+    if all.is_empty() {
+        // The declarations could not be read: nothing else can be checked.
         return report.finish(started, None);
     }
     let selected: Vec<&Listing> = if options.listing.is_empty() {
