@@ -1,6 +1,6 @@
 // Shows: work that is only known at run time. One thread per job, whatever the
 // length of `jobs`; each borrows its job and main reads results in job order.
-// Run: cargo run -p ch01-28-dynamic-jobs
+// Run: cargo run -p ch01-29-dynamic-jobs
 use std::thread;
 
 fn process_job(job: &str) -> String {

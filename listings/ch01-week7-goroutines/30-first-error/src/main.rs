@@ -1,6 +1,6 @@
 // Shows: error handling without an error channel. Each thread returns a Result;
 // collecting into `Result<Vec<_>, _>` stops at the first Err, in the order of the jobs.
-// Run: cargo run -p ch01-29-first-error
+// Run: cargo run -p ch01-30-first-error
 use std::thread;
 
 fn process_item(item: &str) -> Result<usize, String> {

@@ -1,6 +1,6 @@
 // Shows: a panic ends only the thread it happens in. `join` reports it as `Err`,
 // and the rest of the program keeps going (unlike a panicking goroutine in Go).
-// Run: cargo run -p ch01-30-panic-contained (the panic message goes to stderr)
+// Run: cargo run -p ch01-31-panic-contained (the panic message goes to stderr)
 use std::thread;
 
 fn main() {

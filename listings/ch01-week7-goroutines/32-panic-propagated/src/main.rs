@@ -1,6 +1,6 @@
 // Shows: when a worker's panic must stop everything, make main panic as well.
 // `expect` on the join result turns the worker's failure into main's.
-// Run: cargo run -p ch01-31-panic-propagated (exits with status 101)
+// Run: cargo run -p ch01-32-panic-propagated (exits with status 101)
 use std::thread;
 
 fn main() {
