@@ -60,13 +60,18 @@ async fn main() {
 mod tests {
     use super::*;
 
-    #[tokio::test]
+    use std::time::Duration;
+
+    #[tokio::test(start_paused = true)]
     async fn live_tasks_grow_with_requests() {
         let (tx, rx) = mpsc::unbounded_channel();
         let mut ledger = Ledger { tx, rx };
         let mut counts = Vec::new();
         for batch in 0..5 {
-            counts.push(run_batch(batch * 50..(batch + 1) * 50, &mut ledger).await);
+            run_batch(batch * 50..(batch + 1) * 50, &mut ledger).await;
+            // A day later on the paused clock, the hung tasks are all still there.
+            tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
+            counts.push(alive_tasks());
         }
         assert_eq!(counts, [5, 10, 15, 20, 25]);
     }

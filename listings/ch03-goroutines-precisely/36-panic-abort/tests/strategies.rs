@@ -27,7 +27,10 @@ fn unwind_the_default_keeps_the_process_alive() {
 fn abort_kills_the_process_with_sigabrt() {
     // Build the same source with `-C panic=abort`: what `panic = "abort"` in a
     // `[profile]` section of Cargo.toml passes to rustc.
-    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/src/main.rs");
+    // The crate's directory as `cargo test` reports it when it runs us, so that a copy of
+    // the crate compiles its own source.
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
+    let source = PathBuf::from(dir).join("src/main.rs");
     let exe = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ch03-36-panic-abort-abort");
     let status = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
         .args(["--edition", "2024", "-C", "panic=abort", "-o"])
