@@ -45,7 +45,8 @@ mod tests {
     async fn cancelling_stops_the_poller_at_once() {
         let token = CancellationToken::new();
         let poller = start_poller(token.clone());
-        tokio::time::sleep(Duration::from_secs(10)).await; // ten checks for work
+        // Ten checks for work; cancel halfway through the poller's next sleep.
+        tokio::time::sleep(Duration::from_millis(10_500)).await;
         assert_eq!(alive_tasks(), 1, "the poller runs until it is cancelled");
 
         let cancelled_at = Instant::now();
