@@ -804,6 +804,44 @@ mod tests {
         assert!("test ".parse::<Fails>().is_err());
     }
 
+    /// Each folder of fixtures/bad-declarations is a listing the harness must refuse, with
+    /// the error its expected.txt holds, naming its manifest.
+    #[test]
+    fn bad_declarations_are_refused_with_a_clear_error() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad-declarations");
+        let ctx = Ctx::at(&root).unwrap();
+        let chapter = root.join("listings/ch01-cases");
+        let cases = sorted_dirs(&chapter).unwrap();
+        assert!(cases.len() >= 12, "{cases:?}");
+        for case in cases {
+            let expected = fs_err::read_to_string(case.join("expected.txt")).unwrap();
+            let err = match load_one(&ctx, "ch01-cases", &case) {
+                Ok(_) => panic!("{} was accepted", case.display()),
+                Err(e) => format!("{e:#}"),
+            };
+            assert!(
+                err.contains(expected.trim()),
+                "{}: expected an error containing {expected:?}, got {err:?}",
+                case.display()
+            );
+            let manifest = format!("listings/ch01-cases/{}/Cargo.toml", file_name(&case));
+            assert!(
+                err.contains(&manifest) || err.contains("src/main.rs"),
+                "the error must name the file: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn good_declarations_of_every_kind_load() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/good-listings");
+        let listings = load_all(&Ctx::at(&root).unwrap()).unwrap();
+        let kinds: Vec<Kind> = listings.iter().map(Listing::kind).collect();
+        for kind in Kind::ALL {
+            assert!(kinds.contains(&kind), "no fixture of kind {kind:?}");
+        }
+    }
+
     #[test]
     fn listing_folder_names() {
         assert_eq!(parse_number("05-forgetting-to-wait"), Some(5));

@@ -344,13 +344,13 @@ fn break_it(l: &Listing) -> Result<String> {
     let mut body = String::new();
     let intro = match l.breaks.len() {
         1 => {
-            "This edit makes the listing's claim false, and the book's tests catch it.".to_string()
+            "This edit makes the listing's claim false, and the book's tests catch it. Try it in your copy:".to_string()
         }
         n => format!(
-            "Each of these {n} edits makes a claim about this listing false, and the book's tests catch every one."
+            "Each of these {n} edits makes a claim about this listing false, and the book's tests catch every one. Try them in your copy:"
         ),
     };
-    writeln!(body, "{intro} Try one in your copy:\n")?;
+    writeln!(body, "{intro}\n")?;
     for (i, b) in l.breaks.iter().enumerate() {
         let file = b.file.as_deref().unwrap_or_else(|| {
             l.show
@@ -379,15 +379,18 @@ fn break_it(l: &Listing) -> Result<String> {
         }
         writeln!(body, "   {fence}\n")?;
         let what = match &b.fails {
-            Fails::Output => "the output check fails",
-            Fails::Compile if l.kind() == Kind::CompileFail => "it no longer fails as shown",
-            Fails::Compile => "it no longer compiles",
-            Fails::Loom => "loom's verdict changes",
+            Fails::Output => "what it prints, or how it exits, no longer matches the book",
+            Fails::Compile if l.kind() == Kind::CompileFail => {
+                "rustc no longer reports the errors shown"
+            }
+            Fails::Compile => "rustc rejects it",
+            Fails::Loom => "loom's verdict flips",
             Fails::Test(_) => "the test fails",
         };
         writeln!(body, "   Run `{}`: {what}.", l.check_command(&b.fails))?;
         if let Ok(record) = fs_err::read_to_string(l.break_record(i + 1)) {
             let fence = fence_for(&record);
+            writeln!(body, "   The start of what the book's test run printed:")?;
             writeln!(body, "\n   {fence}text")?;
             for line in record.lines() {
                 writeln!(body, "   {line}")?;
@@ -425,6 +428,55 @@ fn html_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rendered Markdown of one listing of every kind, as snapshots: a change to the
+    /// renderer shows up as a reviewed diff (`cargo insta review`).
+    #[test]
+    fn every_kind_renders_as_reviewed() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/good-listings");
+        let ctx = Ctx::at(&root).unwrap();
+        let listings = declaration::load_all(&ctx).unwrap();
+        let book = Book {
+            by_id: listings.iter().map(|l| (l.id.as_str(), l)).collect(),
+            pages: listings
+                .iter()
+                .map(|l| (l.id.clone(), "ch01-demo/page.md".to_string()))
+                .collect(),
+            repository: None,
+        };
+        for l in &listings {
+            let md = render(l, "ch01-demo/page.md", &book).unwrap();
+            insta::assert_snapshot!(l.id.replace('/', "__"), md);
+        }
+        let index = index_of_listings("appendix/listings.md", &book).unwrap();
+        insta::assert_snapshot!("index_of_listings", index);
+    }
+
+    #[test]
+    fn refs_become_links_and_escapes_stay_text() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/good-listings");
+        let ctx = Ctx::at(&root).unwrap();
+        let listings = declaration::load_all(&ctx).unwrap();
+        let book = Book {
+            by_id: listings.iter().map(|l| (l.id.as_str(), l)).collect(),
+            pages: listings
+                .iter()
+                .map(|l| (l.id.clone(), "ch01-demo/page.md".to_string()))
+                .collect(),
+            repository: None,
+        };
+        let out = expand(
+            "See {{#ref ch01-demo/01-runs}} and \\{{#ref ch01-demo/02-compile-fail}}.\n",
+            "intro.md",
+            &book,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "See [Listing 1-1](ch01-demo/page.md#listing-1-1) and {{#ref ch01-demo/02-compile-fail}}.\n"
+        );
+        assert!(expand("{{#ref ch01-demo/99-none}}", "intro.md", &book).is_err());
+    }
 
     #[test]
     fn links_between_pages_are_relative() {
