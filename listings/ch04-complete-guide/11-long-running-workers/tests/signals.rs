@@ -1,4 +1,6 @@
 //! Starts the real service binary, sends it real signals and checks how it shuts down.
+//! Unix only: the signals are sent with `kill`.
+#![cfg(unix)]
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use std::io::{BufRead, BufReader};
@@ -132,6 +134,25 @@ fn a_worker_that_ignores_cancellation_is_cut_off_at_the_deadline() {
     for name in WORKERS {
         position(&lines, &format!("{name}: cleaned up and stopped"));
     }
+    assert_eq!(
+        lines.last().unwrap(),
+        "1 worker(s) still running after 200ms: exiting anyway"
+    );
+    assert_eq!(status.code(), Some(1), "{lines:#?}");
+}
+
+#[test]
+fn a_worker_blocked_in_a_thread_does_not_keep_the_process_alive() {
+    let mut service = Service::start(&[
+        ("START_BLOCKED_WORKER", "1"),
+        ("SHUTDOWN_TIMEOUT_MS", "200"),
+    ]);
+    service.wait_for("ready: 4 workers running");
+    service.send(Signal::SIGTERM);
+    // `finish` gives up long before the blocked thread's hour is over: the process must
+    // exit without waiting for that thread.
+    let (status, lines) = service.finish();
+
     assert_eq!(
         lines.last().unwrap(),
         "1 worker(s) still running after 200ms: exiting anyway"
