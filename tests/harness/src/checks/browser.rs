@@ -286,6 +286,15 @@ fn find_chromium() -> Result<PathBuf> {
     if let Some(p) = std::env::var_os("CHROMIUM") {
         return Ok(PathBuf::from(p));
     }
+    // macOS keeps browsers in application bundles, not on the PATH.
+    for app in [
+        "/Applications/Chromium.app/Contents/MacOS/Chromium",
+        "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    ] {
+        if Path::new(app).is_file() {
+            return Ok(PathBuf::from(app));
+        }
+    }
     match crate::tools::find_or_install(
         &["chromium", "chromium-browser", "google-chrome"],
         "chromium",
