@@ -466,6 +466,13 @@ pub fn load_one(ctx: &Ctx, chapter_dir: &str, dir: &Path) -> Result<Listing> {
         package == want,
         err(format!("package name is `{package}`, must be `{want}`"))
     );
+    ensure!(
+        doc.get("package")
+            .and_then(|p| p.get("rust-version"))
+            .and_then(|v| v.as_str())
+            .is_some(),
+        err("[package] needs `rust-version`: the oldest Rust a reader can build it with (\"1.85\" for edition 2024; clippy's incompatible_msrv lint holds the std APIs to it)".into())
+    );
     let is_sibling = |path: &str| {
         path.strip_prefix("../").is_some_and(|name| {
             parse_number(name).is_some()

@@ -7,7 +7,6 @@
 //!
 //! ```toml
 //! vet = ["loop variable i captured by func literal"] # expected findings; none by default
-//! race_detector = true        # built with -race, one run must report a data race
 //!
 //! [run]                       # run once: stdout must equal output.txt
 //! stdout = "sorted"           # or "exact" (the default)
@@ -22,6 +21,8 @@
 //! # or complete = "complete.txt": one process per run, any stdout whose sorted lines
 //! # differ from that file is the bug; or neither: the program runs every trial itself
 //! # when given `-trials N` and prints "K of N" (the bug showed in K of them).
+//! race_runs = 20              # also built with -race and run this many times (once each,
+//! race_min_percent = 50.0     # no -trials): this share must report a data race
 //! ```
 //!
 //! A measured program's `results.md` is what the page includes: the frequency, with the
@@ -49,8 +50,6 @@ type Problems = Vec<String>;
 struct Claims {
     #[serde(default)]
     vet: Vec<String>,
-    #[serde(default)]
-    race_detector: bool,
     run: Option<RunClaim>,
     trials: Option<Trials>,
 }
@@ -84,6 +83,8 @@ struct Trials {
     max_percent: f64,
     bug_if_stdout: Option<String>,
     complete: Option<String>,
+    race_runs: Option<u32>,
+    race_min_percent: Option<f64>,
 }
 
 fn hundred() -> f64 {
@@ -110,6 +111,13 @@ impl Trials {
         }
         if self.bug_if_stdout.is_some() && self.complete.is_some() {
             bail!("[trials] takes bug_if_stdout or complete, not both");
+        }
+        match (self.race_runs, self.race_min_percent) {
+            (None, None) => {}
+            (Some(n), Some(pct)) if n > 0 && pct > 0.0 && pct <= 100.0 => {}
+            _ => bail!(
+                "[trials] race_runs (at least 1) and race_min_percent (above 0, at most 100) go together"
+            ),
         }
         Ok(())
     }
@@ -473,7 +481,7 @@ impl GoTool {
 
     fn check_program(&self, root: &Path, bin: &Path, p: &Program) -> Result<Problems> {
         let c = &p.claims;
-        if c.run.is_none() && c.trials.is_none() && !c.race_detector {
+        if c.run.is_none() && c.trials.is_none() {
             return Ok(vec![]);
         }
         let file = p.file(root);
@@ -488,23 +496,6 @@ impl GoTool {
                     .into_iter()
                     .map(|m| format!("{file}: {m}")),
             );
-        }
-        if c.race_detector {
-            let race_exe = bin.join(format!("{}-race", p.name.replace('/', "-")));
-            match self.build(p, &race_exe, true)? {
-                Some(err) => problems.push(format!("{file}: go build -race failed:\n{err}")),
-                None => {
-                    let out = run(&mut Command::new(&race_exe))?;
-                    if !out.stderr.contains("WARNING: DATA RACE") || out.status.code() != Some(66) {
-                        problems.push(format!(
-                            "{file}: declared race_detector = true, but the -race build reported no \
-                             data race ({}); stderr:\n{}",
-                            out.status,
-                            out.stderr.trim_end()
-                        ));
-                    }
-                }
-            }
         }
         if let Some(t) = &c.trials {
             problems.extend(self.check_trials(root, p, t, &exe)?);
@@ -525,7 +516,29 @@ impl GoTool {
             t.runs,
             percent(shown, t.runs)
         );
+        let race = match (t.race_runs, t.race_min_percent) {
+            (Some(n), Some(min)) => match self.measure_race(p, n)? {
+                Ok(k) => {
+                    eprintln!(
+                        "  {}: -race reported the data race in {k} of {n} runs",
+                        p.name
+                    );
+                    Some((k, n, min))
+                }
+                Err(msg) => return Ok(vec![format!("{file}: {msg}")]),
+            },
+            _ => None,
+        };
         let mut problems = Vec::new();
+        if let Some((k, n, min)) = race
+            && percent(k, n) < min
+        {
+            problems.push(format!(
+                "{file}: built with -race, it reported the data race in {k} of {n} runs \
+                 ({:.1} %), but the book claims at least {min} %",
+                percent(k, n)
+            ));
+        }
         if !t.in_band(shown, t.runs) {
             problems.push(format!(
                 "{file}: {} in {shown} of {} runs ({:.1} %), but the book claims {}: \
@@ -543,6 +556,7 @@ impl GoTool {
                 shown,
                 runs: t.runs,
                 band: &t.band(),
+                race: race.map(|(k, n, min)| (k, n, format!("at least {min} %"))),
                 go: &self.version,
                 machine: &machine(),
                 date: &today(),
@@ -556,22 +570,73 @@ impl GoTool {
                  (record it with {RECORD}=1 cargo xtask test)",
                 rel(root, &results)
             )),
-            Ok(text) => match parse_results(&text) {
-                None => problems.push(format!(
-                    "{}: no \"in **K of N runs**\" in it (record it with {RECORD}=1)",
-                    rel(root, &results)
-                )),
-                Some((k, n)) if !t.in_band(k, n) => problems.push(format!(
-                    "{}: records {k} of {n} runs ({:.1} %), outside the declared {}",
-                    rel(root, &results),
-                    percent(k, n),
-                    t.band()
-                )),
-                Some(_) => {}
-            },
+            Ok(text) => {
+                let tallies = parse_results(&text);
+                let expected = 1 + usize::from(race.is_some());
+                if tallies.len() != expected {
+                    problems.push(format!(
+                        "{}: expected {expected} \"in **K of N runs**\" in it, found {} \
+                         (record it with {RECORD}=1)",
+                        rel(root, &results),
+                        tallies.len()
+                    ));
+                } else {
+                    let (k, n) = tallies[0];
+                    if !t.in_band(k, n) {
+                        problems.push(format!(
+                            "{}: records {k} of {n} runs ({:.1} %), outside the declared {}",
+                            rel(root, &results),
+                            percent(k, n),
+                            t.band()
+                        ));
+                    }
+                    if let (Some(&(k, n)), Some(min)) = (tallies.get(1), t.race_min_percent)
+                        && percent(k, n) < min
+                    {
+                        problems.push(format!(
+                            "{}: records -race reports in {k} of {n} runs, below the declared {min} %",
+                            rel(root, &results)
+                        ));
+                    }
+                }
+            }
         }
         Ok(problems)
     }
+}
+
+impl GoTool {
+    /// In how many of `runs` runs the -race build reported a data race.
+    fn measure_race(&self, p: &Program, runs: u32) -> Result<std::result::Result<u32, String>> {
+        let exe = target_dir_of(&self.go_dir)
+            .join("go")
+            .join(format!("{}-race", p.name.replace('/', "-")));
+        if let Some(err) = self.build(p, &exe, true)? {
+            return Ok(Err(format!("go build -race failed:\n{err}")));
+        }
+        let mut reported = 0;
+        for _ in 0..runs {
+            let out = run(&mut Command::new(&exe))?;
+            match out.status.code() {
+                // 66: the race detector's exit status after a report.
+                Some(66) if out.stderr.contains("WARNING: DATA RACE") => reported += 1,
+                Some(0) => {}
+                _ => {
+                    return Ok(Err(format!(
+                        "the -race build {}:\n{}",
+                        out.status,
+                        out.both()
+                    )));
+                }
+            }
+        }
+        Ok(Ok(reported))
+    }
+}
+
+/// The target directory, from `go/`'s parent (the repository root).
+fn target_dir_of(go_dir: &Path) -> PathBuf {
+    target_dir(go_dir.parent().unwrap_or(go_dir))
 }
 
 /// Runs a command under the step's time limit; a command that had to be killed is an error.
@@ -680,15 +745,16 @@ struct Measured<'a> {
     shown: u32,
     runs: u32,
     band: &'a str,
+    /// -race reports: in how many runs, of how many, and the band.
+    race: Option<(u32, u32, String)>,
     go: &'a str,
     machine: &'a str,
     date: &'a str,
 }
 
 fn results_text(m: &Measured) -> String {
-    format!(
-        "Measured with {} on {}, {}: {} in **{} of {} runs** ({:.1} %). \
-         `cargo xtask test` measures it again on every run and requires {}.\n",
+    let mut text = format!(
+        "Measured with {} on {}, {}: {} in **{} of {} runs** ({:.1} %).",
         m.go,
         m.machine,
         m.date,
@@ -696,15 +762,32 @@ fn results_text(m: &Measured) -> String {
         m.shown,
         m.runs,
         percent(m.shown, m.runs),
-        m.band
-    )
+    );
+    if let Some((k, n, band)) = &m.race {
+        text.push_str(&format!(
+            " Built with `-race`, it reported the data race in **{k} of {n} runs** ({:.1} %).",
+            percent(*k, *n)
+        ));
+        text.push_str(&format!(
+            " `cargo xtask test` measures both again on every run: it requires the first in {} \
+             of runs, the race report in {band}.\n",
+            m.band
+        ));
+    } else {
+        text.push_str(&format!(
+            " `cargo xtask test` measures it again on every run and requires it in {} of runs.\n",
+            m.band
+        ));
+    }
+    text
 }
 
-fn parse_results(text: &str) -> Option<(u32, u32)> {
-    let start = text.find(" in **")? + " in **".len();
-    let rest = &text[start..];
-    let tally = rest.split(" runs**").next()?;
-    parse_tally(tally)
+/// Every "in **K of N runs**" in a results file, in order.
+fn parse_results(text: &str) -> Vec<(u32, u32)> {
+    text.split(" in **")
+        .skip(1)
+        .filter_map(|rest| parse_tally(rest.split(" runs**").next()?))
+        .collect()
 }
 
 fn machine() -> String {
@@ -794,6 +877,8 @@ mod tests {
             max_percent: max,
             bug_if_stdout: None,
             complete: None,
+            race_runs: None,
+            race_min_percent: None,
         }
     }
 
@@ -804,7 +889,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.vet, vec!["captured".to_string()]);
-        assert!(!c.race_detector);
         let run = c.run.unwrap();
         assert_eq!(run.stdout, StdoutMode::Sorted);
         assert_eq!(run.exit, 0);
@@ -824,6 +908,9 @@ mod tests {
         assert!(bad("min_percent = 90.0\nmax_percent = 10.0").is_err());
         assert!(bad("min_percent = 101.0").is_err());
         assert!(bad("min_percent = 1.0\nbug_if_stdout = \"x\"\ncomplete = \"c.txt\"").is_err());
+        assert!(bad("min_percent = 1.0\nrace_runs = 20").is_err());
+        assert!(bad("min_percent = 1.0\nrace_runs = 20\nrace_min_percent = 0.0").is_err());
+        assert!(bad("min_percent = 1.0\nrace_runs = 20\nrace_min_percent = 50.0").is_ok());
         assert!(bad("min_percent = 1.0").is_ok());
     }
 
@@ -879,13 +966,29 @@ mod tests {
             shown: 199,
             runs: 200,
             band: "at least 95 %",
+            race: None,
             go: "go1.19.8 linux/amd64",
             machine: "a 2-CPU x86_64 Linux machine (GOMAXPROCS 2)",
             date: "2026-11-29",
         });
         assert!(text.contains("in **199 of 200 runs** (99.5 %)"), "{text}");
-        assert_eq!(parse_results(&text), Some((199, 200)));
-        assert_eq!(parse_results("nothing measured"), None);
+        assert_eq!(parse_results(&text), vec![(199, 200)]);
+        assert!(parse_results("nothing measured").is_empty());
+        let text = results_text(&Measured {
+            bug: "lost an update",
+            shown: 0,
+            runs: 100,
+            band: "at most 1 %",
+            race: Some((19, 20, "at least 50 %".into())),
+            go: "go1.19.8 linux/amd64",
+            machine: "a 2-CPU x86_64 Linux machine (GOMAXPROCS 2)",
+            date: "2026-11-29",
+        });
+        assert!(
+            text.contains("requires at most 1 % and at least 50 %"),
+            "{text}"
+        );
+        assert_eq!(parse_results(&text), vec![(0, 100), (19, 20)]);
     }
 
     #[test]

@@ -38,20 +38,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the book and serve it at http://localhost:3000, reloading on edits
-    /// (installs the pinned book tools first if they are missing).
-    Serve {
-        /// Arguments passed on to `mdbook serve` (e.g. `-- --port 4000`).
-        #[arg(last = true)]
-        extra: Vec<String>,
-    },
+    /// Build the book and serve it at http://localhost:3000, rebuilding it and reloading the
+    /// page on edits (mdBook is compiled into this tool: nothing to install).
+    Serve(mdbook::ServeOptions),
     /// Run every check the book promises: what CI runs.
     Test(checks::Options),
     /// Build the book once, failing on any warning.
     Build,
-    /// Install the pinned book tools (mdBook, mdbook-admonish) and Chromium now, instead of
-    /// on first use.
+    /// Install what `test` would install on first use (Chromium, Go), saying what and why.
     InstallTools,
+    /// The compiled-in mdBook (`build`, `test`), run by `build`, `serve` and `test`.
+    #[command(hide = true, subcommand)]
+    Mdbook(mdbook::Mdbook),
+    /// The compiled-in mdbook-admonish preprocessor (mdBook runs it).
+    #[command(hide = true)]
+    Admonish {
+        /// `supports <renderer>`, asked by mdBook.
+        args: Vec<String>,
+    },
     /// The mdBook preprocessor that renders `{{#listing}}` (mdBook runs it).
     Preprocess {
         /// `supports <renderer>`, asked by mdBook.
@@ -70,7 +74,7 @@ fn main() {
 fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx::discover()?;
     match cli.command {
-        Command::Serve { extra } => mdbook::serve(&ctx, &extra),
+        Command::Serve(options) => mdbook::serve(&ctx, &options),
         Command::Build => {
             let problems = mdbook::build(&ctx)?;
             for p in &problems {
@@ -81,6 +85,8 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Test(options) => checks::run(&ctx, &options),
         Command::InstallTools => tools::install_all(),
+        Command::Mdbook(command) => mdbook::main(&ctx, command),
+        Command::Admonish { args } => mdbook::admonish(&args),
         Command::Preprocess { args } => preprocess::main(&ctx, &args),
     }
 }

@@ -1,60 +1,191 @@
-//! Running mdBook: the command (pinned tools, this binary as the listing preprocessor),
-//! `serve`, `build` (failing on any warning mdBook logs), and reading the book's
-//! structure (SUMMARY.md).
+//! mdBook, compiled into this binary (mdbook 0.4.51 and mdbook-admonish 1.20.0 as
+//! libraries, see `tools`): `cargo xtask build` and `cargo xtask serve`, the hidden
+//! `mdbook` and `admonish` commands they run it through, and reading the book's structure
+//! (SUMMARY.md).
+//!
+//! Every build and every `mdbook test` runs as a child process of this binary
+//! (`book-harness mdbook build`), never inside the caller: it gets a time limit whose
+//! expiry kills it with its rustdoc children, and everything mdBook and its preprocessors
+//! log, each from its own process, lands in one captured output that `build` reads for
+//! warnings (mdBook 0.4 exits 0 after logging a missing `{{#include}}` as an error).
 
 use crate::context::Ctx;
 use crate::process;
-use crate::tools;
 use anyhow::{Context, Result, bail};
+use mdbook::MDBook;
+use mdbook::preprocess::{CmdPreprocessor, Preprocessor};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-/// An mdbook command that uses the pinned tools and this very binary as the listing
-/// preprocessor (book.toml's `cargo run` fallback is for people running mdbook by hand).
-pub fn command(ctx: &Ctx, path: &std::ffi::OsStr) -> Result<Command> {
-    // If a workspace build relinked this binary while it runs, Linux reports the old file
-    // as "… (deleted)"; the new one at the same path is the same program.
-    let exe = std::env::current_exe()?;
-    let exe = exe.to_string_lossy();
-    let exe = exe.strip_suffix(" (deleted)").unwrap_or(&exe);
-    let mut cmd = Command::new("mdbook");
-    cmd.current_dir(&ctx.root).env("PATH", path).env(
-        "MDBOOK_PREPROCESSOR__LISTINGS__COMMAND",
-        format!("{exe} preprocess"),
-    );
+/// The hidden `cargo xtask mdbook …`: the parts of the `mdbook` command line the harness
+/// uses, with this binary as both preprocessors.
+#[derive(clap::Subcommand)]
+pub enum Mdbook {
+    /// Build the book into `[build] build-dir` (as `mdbook build`).
+    Build,
+    /// Compile and run the book's Rust blocks with rustdoc (as `mdbook test`).
+    Test {
+        /// Only the chapter with this path under src/ (or this name).
+        #[arg(long)]
+        chapter: Option<String>,
+        /// A directory rustdoc searches for the crates the blocks use.
+        #[arg(short = 'L', long = "library-path")]
+        library_path: Vec<PathBuf>,
+    },
+}
+
+/// `cargo xtask serve`'s options.
+#[derive(clap::Args)]
+pub struct ServeOptions {
+    /// The host name to listen on.
+    #[arg(short = 'n', long, default_value = "localhost")]
+    pub hostname: String,
+    /// The port to listen on.
+    #[arg(short, long, default_value_t = 3000)]
+    pub port: u16,
+}
+
+/// The built-in mdBook as a command (`<this binary> mdbook`), run at the repository root.
+/// Callers add `build` or `test …`.
+pub fn command(ctx: &Ctx) -> Result<Command> {
+    let mut cmd = Command::new(this_exe()?);
+    cmd.current_dir(&ctx.root).arg("mdbook");
     Ok(cmd)
 }
 
-pub fn serve(ctx: &Ctx, extra: &[String]) -> Result<()> {
-    let path = tools::ensure()?;
-    let mut cmd = command(ctx, &path)?;
-    cmd.arg("serve").args(extra);
-    eprintln!("serving the book at http://localhost:3000 (Ctrl-C to stop); edits reload the page");
-    if !process::status(&mut cmd)? {
-        bail!("mdbook serve failed");
+/// This binary. If a workspace build relinked it while it runs, Linux reports the old file
+/// as "… (deleted)"; the new one at the same path is the same program.
+fn this_exe() -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("finding this binary")?;
+    let text = exe.to_string_lossy();
+    Ok(match text.strip_suffix(" (deleted)") {
+        Some(live) => PathBuf::from(live),
+        None => exe,
+    })
+}
+
+/// This binary as the first word of a preprocessor command, which mdBook splits with
+/// shell rules: quoted, with forward slashes (Windows accepts them; a backslash would be
+/// read as an escape).
+fn exe_word() -> Result<String> {
+    let exe = this_exe()?.to_string_lossy().replace('\\', "/");
+    Ok(format!("\"{exe}\""))
+}
+
+/// `cargo xtask mdbook …`: runs the compiled-in mdBook in this process.
+pub fn main(ctx: &Ctx, command: Mdbook) -> Result<()> {
+    log_to_stderr();
+    let mut book = load(ctx)?;
+    match command {
+        Mdbook::Build => book.build(),
+        Mdbook::Test {
+            chapter,
+            library_path,
+        } => {
+            let paths: Vec<String> = library_path
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            book.test_chapter(
+                paths.iter().map(String::as_str).collect(),
+                chapter.as_deref(),
+            )
+        }
     }
+}
+
+/// The book as book.toml and `MDBOOK_*` variables describe it, with this binary as its
+/// `listings` and `admonish` preprocessors (book.toml names `cargo run` of it, for anyone
+/// running a stock mdbook by hand).
+fn load(ctx: &Ctx) -> Result<MDBook> {
+    let mut config = mdbook::Config::from_disk(ctx.root.join("book.toml"))?;
+    config.update_from_env();
+    let exe = exe_word()?;
+    config.set("preprocessor.listings.command", format!("{exe} preprocess"))?;
+    config.set("preprocessor.admonish.command", format!("{exe} admonish"))?;
+    MDBook::load_with_config(&ctx.root, config)
+}
+
+/// The hidden `cargo xtask admonish`: mdbook-admonish's preprocessor, speaking mdBook's
+/// preprocessor protocol (`supports <renderer>`, or the book as JSON on stdin and out).
+pub fn admonish(args: &[String]) -> Result<()> {
+    log_to_stderr();
+    let admonish = mdbook_admonish::Admonish;
+    if let [supports, renderer] = args
+        && supports == "supports"
+    {
+        // mdBook reads the answer from the exit status.
+        std::process::exit(if admonish.supports_renderer(renderer) {
+            0
+        } else {
+            1
+        });
+    }
+    if !args.is_empty() {
+        bail!("admonish takes no arguments but `supports <renderer>`");
+    }
+    let (context, book) = CmdPreprocessor::parse_input(std::io::stdin())?;
+    if context.mdbook_version != mdbook::MDBOOK_VERSION {
+        log::warn!(
+            "mdbook-admonish was built against mdbook {} but is run by mdbook {}",
+            mdbook::MDBOOK_VERSION,
+            context.mdbook_version
+        );
+    }
+    let book = admonish.run(&context, book)?;
+    serde_json::to_writer(std::io::stdout().lock(), &book)?;
     Ok(())
 }
 
-/// Builds the book; every warning or error mdBook logs is a problem (mdBook 0.4 exits 0
-/// after logging a missing `{{#include}}` as an error).
+/// mdBook's log lines on stderr, as the `mdbook` binary prints them ("[WARN] (target):
+/// message"): mdBook's and mdbook-admonish's from `info` up, other crates' warnings.
+fn log_to_stderr() {
+    struct Stderr;
+    impl log::Log for Stderr {
+        fn enabled(&self, m: &log::Metadata) -> bool {
+            m.level() <= log::Level::Warn
+                || (m.level() <= log::Level::Info && m.target().starts_with("mdbook"))
+        }
+        fn log(&self, r: &log::Record) {
+            if self.enabled(r.metadata()) {
+                eprintln!("[{}] ({}): {}", r.level(), r.target(), r.args());
+            }
+        }
+        fn flush(&self) {}
+    }
+    if log::set_logger(&Stderr).is_ok() {
+        log::set_max_level(log::LevelFilter::Info);
+    }
+}
+
+/// How long one build may take before it is killed.
+const BUILD_LIMIT: Duration = Duration::from_secs(600);
+
+/// Builds the book; every warning or error mdBook or a preprocessor logs is a problem.
 pub fn build(ctx: &Ctx) -> Result<Vec<String>> {
-    let path = tools::ensure()?;
-    let mut cmd = command(ctx, &path)?;
+    let mut cmd = command(ctx)?;
     cmd.arg("build");
     eprintln!("  $ {}", process::describe(&cmd));
-    let out = process::run(&mut cmd, Duration::from_secs(600))?;
-    let mut problems = Vec::new();
-    for line in out.both().lines() {
-        if line.contains("[WARN")
-            || line.contains("[ERROR")
-            || line.contains("warning:")
-            || line.starts_with("error")
-        {
-            problems.push(format!("mdbook build: {line}"));
-        }
-    }
+    let out = process::run(&mut cmd, BUILD_LIMIT)?;
+    Ok(problems(&out))
+}
+
+/// The lines of a build's output that report a warning or an error, and how it ended if it
+/// failed.
+fn problems(out: &process::Run) -> Vec<String> {
+    let mut problems: Vec<String> = out
+        .both()
+        .lines()
+        .filter(|line| {
+            line.contains("[WARN")
+                || line.contains("[ERROR")
+                || line.contains("warning:")
+                || line.starts_with("error")
+        })
+        .map(|line| format!("mdbook build: {line}"))
+        .collect();
     if !out.success() {
         problems.push(format!(
             "mdbook build {}:\n{}",
@@ -62,7 +193,114 @@ pub fn build(ctx: &Ctx) -> Result<Vec<String>> {
             out.both()
         ));
     }
-    Ok(problems)
+    problems
+}
+
+/// mdBook's live-reload websocket path: with `output.html.live-reload-endpoint` set, every
+/// page opens it and reloads when it receives "reload" (mdBook's own template).
+const LIVE_RELOAD: &str = "__livereload";
+
+/// `cargo xtask serve`: builds the book, serves `book/html`, and rebuilds it and reloads
+/// open pages whenever something under src/, listings/ or theme/, or book.toml, changes.
+pub fn serve(ctx: &Ctx, options: &ServeOptions) -> Result<()> {
+    let started = Instant::now();
+    let address = format!("{}:{}", options.hostname, options.port);
+    let socket = std::net::ToSocketAddrs::to_socket_addrs(&address)
+        .with_context(|| format!("resolving {address}"))?
+        .next()
+        .with_context(|| format!("{address} resolves to no address"))?;
+    let serve_build = || -> Result<()> {
+        let mut cmd = command(ctx)?;
+        cmd.arg("build")
+            .env("MDBOOK_OUTPUT__HTML__LIVE_RELOAD_ENDPOINT", LIVE_RELOAD)
+            // 404.html links its assets from the site root.
+            .env("MDBOOK_OUTPUT__HTML__SITE_URL", "/");
+        let out = process::run(&mut cmd, BUILD_LIMIT)?;
+        for p in problems(&out) {
+            eprintln!("  ✗ {p}");
+        }
+        Ok(())
+    };
+    eprintln!("building the book into {}", ctx.rel(&ctx.html()));
+    serve_build()?;
+
+    let runtime = tokio::runtime::Runtime::new()?;
+    let (reload, _) = tokio::sync::broadcast::channel::<()>(16);
+    let server = {
+        let _entered = runtime.enter();
+        routes(&ctx.html(), reload.clone(), socket)?
+    };
+    runtime.spawn(server);
+    eprintln!(
+        "serving the book at http://{address} ({:.0} s after the start; Ctrl-C to stop); \
+         edits to src/, listings/, theme/ and book.toml rebuild it and reload the page",
+        started.elapsed().as_secs_f64()
+    );
+
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(300), tx)
+        .context("starting the file watcher")?;
+    let watched = [
+        (ctx.src.clone(), notify::RecursiveMode::Recursive),
+        (ctx.listings.clone(), notify::RecursiveMode::Recursive),
+        (ctx.root.join("theme"), notify::RecursiveMode::Recursive),
+        (
+            ctx.root.join("book.toml"),
+            notify::RecursiveMode::NonRecursive,
+        ),
+    ];
+    for (path, mode) in watched {
+        debouncer
+            .watcher()
+            .watch(&path, mode)
+            .with_context(|| format!("watching {}", path.display()))?;
+    }
+    for events in rx {
+        let events = events.context("watching the book's files")?;
+        let Some(changed) = events
+            .iter()
+            .map(|e| &e.path)
+            .find(|p| !p.components().any(|c| c.as_os_str() == "target"))
+        else {
+            continue;
+        };
+        eprintln!("{} changed: rebuilding", ctx.rel(changed));
+        serve_build()?;
+        // No page open is not an error.
+        let _ = reload.send(());
+    }
+    Ok(())
+}
+
+/// The server: the live-reload websocket, then the files of `html`, then its 404 page.
+/// Binds now, so a port in use is an error here rather than a panic later.
+fn routes(
+    html: &Path,
+    reload: tokio::sync::broadcast::Sender<()>,
+    socket: std::net::SocketAddr,
+) -> Result<impl std::future::Future<Output = ()> + use<>> {
+    use futures_util::{SinkExt, StreamExt};
+    use warp::Filter;
+    let live_reload = warp::path(LIVE_RELOAD)
+        .and(warp::ws())
+        .map(move |ws: warp::ws::Ws| {
+            let mut changed = reload.subscribe();
+            ws.on_upgrade(|socket| async move {
+                let (mut to_page, _) = socket.split();
+                if changed.recv().await.is_ok() {
+                    let _ = to_page.send(warp::ws::Message::text("reload")).await;
+                }
+            })
+        });
+    let not_found = warp::fs::file(html.join("404.html"))
+        .map(|page| warp::reply::with_status(page, warp::http::StatusCode::NOT_FOUND));
+    let routes = live_reload
+        .or(warp::fs::dir(html.to_path_buf()))
+        .or(not_found);
+    let (_, server) = warp::serve(routes)
+        .try_bind_ephemeral(socket)
+        .with_context(|| format!("listening on {socket}"))?;
+    Ok(server)
 }
 
 /// The chapter pages in SUMMARY.md order, relative to `src/`.

@@ -1,120 +1,120 @@
-//! The book's pinned tools, installed on first use into a versioned cache outside the
-//! clone, so every fresh clone on the machine reuses them.
+//! What the book needs besides Rust, and getting it: mdBook and mdbook-admonish are
+//! compiled into this harness (pinned in Cargo.toml, locked in Cargo.lock), so nothing is
+//! installed for them; Chromium (the browser step) and Go (the Go step) are found on the
+//! PATH or, on a Debian machine where we are root, installed with apt-get, announced first.
 //!
 //! mdbook is pinned to 0.4.51 because mdbook-admonish 1.20.0 fails with mdbook 0.5
 //! ("Unable to parse the input", mdbook-admonish issue #233) and warns on 0.4.52.
 
-use anyhow::{Context, Result, bail};
-use std::ffi::OsString;
+use anyhow::Result;
 use std::path::PathBuf;
 use std::process::Command;
 
+/// The book tools and their versions, as Cargo.toml pins them (a test checks the two
+/// agree). Part of every cache key.
 pub const TOOLS: &[(&str, &str)] = &[("mdbook", "0.4.51"), ("mdbook-admonish", "1.20.0")];
 
-/// `$GOROUTINES_BOOK_TOOLS`, else `$XDG_CACHE_HOME/goroutines-in-rust/tools`, else
-/// `~/.cache/goroutines-in-rust/tools`.
-pub fn cache_dir() -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("GOROUTINES_BOOK_TOOLS") {
-        return Ok(PathBuf::from(dir));
-    }
-    let base = match std::env::var_os("XDG_CACHE_HOME") {
-        Some(x) if !x.is_empty() => PathBuf::from(x),
-        _ => PathBuf::from(std::env::var_os("HOME").context("HOME is not set")?).join(".cache"),
-    };
-    Ok(base.join("goroutines-in-rust").join("tools"))
+/// A program a step needs that may be missing: its names on the PATH, Debian's package
+/// for it, and the step that uses it.
+pub struct External {
+    pub names: &'static [&'static str],
+    pub package: &'static str,
+    pub purpose: &'static str,
 }
 
-/// `cargo xtask install-tools`: everything the two commands would install on first use.
+pub const CHROMIUM: External = External {
+    names: &["chromium", "chromium-browser", "google-chrome"],
+    package: "chromium",
+    purpose: "the browser step",
+};
+
+pub const GO: External = External {
+    names: &["go"],
+    package: "golang-go",
+    purpose: "the Go step",
+};
+
+/// `cargo xtask install-tools`: everything `cargo xtask test` would install on first use.
 pub fn install_all() -> Result<()> {
-    ensure()?;
-    match find_or_install(
-        &["chromium", "chromium-browser", "google-chrome"],
-        "chromium",
-        "the browser check",
-    )? {
-        Some(p) => eprintln!("Chromium: {}", p.display()),
-        None => {
-            eprintln!("Chromium: not found and not installable here (set CHROMIUM=/path/to/chrome)")
-        }
-    }
-    match find_or_install(&["go"], "golang-go", "the Go step")? {
-        Some(p) => eprintln!("Go: {}", p.display()),
-        None => {
-            eprintln!("Go: not found and not installable here (the Go step will report NOT RUN)")
+    eprintln!(
+        "mdbook {} and mdbook-admonish {}: compiled into this harness, nothing to install",
+        TOOLS[0].1, TOOLS[1].1
+    );
+    announce();
+    for (tool, missing) in [
+        (
+            &CHROMIUM,
+            "set CHROMIUM=/path/to/chrome; the browser step will report NOT RUN",
+        ),
+        (&GO, "install Go 1.19; the Go step will report NOT RUN"),
+    ] {
+        match find_or_install(tool.names, tool.package, tool.purpose)? {
+            Some(p) => eprintln!("{}: {}", tool.names[0], p.display()),
+            None => eprintln!(
+                "{}: not found and not installable here ({missing})",
+                tool.names[0]
+            ),
         }
     }
     Ok(())
 }
 
-/// Installs whatever is missing and returns a PATH with the pinned tools first.
-pub fn ensure() -> Result<OsString> {
-    let cache = cache_dir()?;
-    let mut dirs = Vec::new();
-    for (name, version) in TOOLS {
-        let root = cache.join(format!("{name}-{version}"));
-        let bin = root.join("bin").join(name);
-        if !bin.is_file() {
+/// Says, before anything starts, which of Chromium and Go are missing and what will be
+/// done about each when its step comes.
+pub fn announce() {
+    let missing: Vec<&External> = [&CHROMIUM, &GO]
+        .into_iter()
+        .filter(|t| on_path(t.names).is_none())
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let can_install = can_apt_install();
+    for t in missing {
+        if can_install {
             eprintln!(
-                "installing {name} {version} into {} (once per machine)",
-                root.display()
+                "note: {} is not on the PATH: {} will install Debian's {} package with apt-get",
+                t.names[0], t.purpose, t.package
             );
-            let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-                .args([
-                    "install",
-                    "--locked",
-                    "--quiet",
-                    "--version",
-                    version,
-                    name,
-                    "--root",
-                ])
-                .arg(&root)
-                .status()
-                .with_context(|| format!("running cargo install {name}"))?;
-            if !status.success() {
-                bail!("cargo install {name} {version} failed ({status})");
-            }
+        } else {
+            eprintln!(
+                "note: {} is not on the PATH and cannot be installed here (not root on Debian): \
+                 {} will report NOT RUN",
+                t.names[0], t.purpose
+            );
         }
-        dirs.push(root.join("bin"));
     }
-    let old = std::env::var_os("PATH").unwrap_or_default();
-    dirs.extend(std::env::split_paths(&old));
-    let path = std::env::join_paths(dirs)?;
-    let out = Command::new("mdbook")
-        .arg("--version")
-        .env("PATH", &path)
-        .output()?;
-    let version = String::from_utf8_lossy(&out.stdout);
-    if !version.contains(TOOLS[0].1) {
-        bail!(
-            "expected mdbook {} on the PATH, found {version}",
-            TOOLS[0].1
-        );
-    }
-    Ok(path)
 }
 
-/// The first of `names` on the PATH. When none is there and this is a Debian machine where
-/// we are root (as in CI here), Debian's `package` is installed first, announced as being
-/// for `purpose`. None when it is still missing: the caller reports the step as not run.
-pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<Option<PathBuf>> {
-    let on_path = || {
-        names.iter().find_map(|name| {
-            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-                .map(|dir| dir.join(name))
-                .find(|p| p.is_file())
-        })
-    };
-    if let Some(p) = on_path() {
-        return Ok(Some(p));
-    }
+fn on_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Root on a machine with apt-get (as in CI here).
+fn can_apt_install() -> bool {
     let root_user = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
         s.lines()
             .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
     });
-    if root_user && std::path::Path::new("/usr/bin/apt-get").exists() {
+    root_user && std::path::Path::new("/usr/bin/apt-get").exists()
+}
+
+/// The first of `names` on the PATH. When none is there and this is a Debian machine where
+/// we are root (as in CI here), Debian's `package` is installed first, announced as being
+/// for `purpose`, with apt-get's progress shown. None when it is still missing: the caller
+/// reports the step as not run.
+pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<Option<PathBuf>> {
+    if let Some(p) = on_path(names) {
+        return Ok(Some(p));
+    }
+    if can_apt_install() {
         eprintln!(
-            "  {purpose} needs {}: installing Debian's {package} package",
+            "  {purpose} needs {}: installing Debian's {package} package (apt-get)",
             names[0]
         );
         let mut install = Command::new("apt-get");
@@ -130,5 +130,23 @@ pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<O
             crate::process::status(&mut install)?;
         }
     }
-    Ok(on_path())
+    Ok(on_path(names))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TOOLS;
+
+    /// The versions named in messages and cache keys are the ones compiled in.
+    #[test]
+    fn pinned_versions_are_the_compiled_ones() {
+        assert_eq!(TOOLS[0], ("mdbook", mdbook::MDBOOK_VERSION));
+        let manifest = include_str!("../Cargo.toml");
+        for (name, version) in TOOLS {
+            assert!(
+                manifest.contains(&format!("{name} = {{ version = \"={version}\"")),
+                "tests/harness/Cargo.toml does not pin {name} to ={version}"
+            );
+        }
+    }
 }

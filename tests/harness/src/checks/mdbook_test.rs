@@ -12,7 +12,6 @@ use anyhow::Result;
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
     let deps_dir = ctx.target().join("doctest/debug/deps");
-    let path = crate::tools::ensure()?;
     let mut passed = Passed::load(ctx, "mdbook-test", !run.options.no_cache);
     let dependencies = super::skeptic::dependencies(ctx);
     let mut p = Vec::new();
@@ -29,7 +28,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         if passed.hit(&key) {
             continue;
         }
-        let mut cmd = crate::mdbook::command(ctx, &path)?;
+        let mut cmd = crate::mdbook::command(ctx)?;
         cmd.args(["test", "--chapter", &page, "-L"]).arg(&deps_dir);
         eprintln!("  $ {}", process::describe(&cmd));
         let out = process::run(&mut cmd, limits::MDBOOK_TEST_CHAPTER)?;

@@ -162,6 +162,8 @@ pub mod limits {
 
 pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
     let started = Instant::now();
+    // Before anything runs: what the browser and Go steps will install, if anything.
+    crate::tools::announce();
     let mut report = Report::default();
 
     let mut all = Vec::new();
