@@ -5,15 +5,22 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
+/// Spawns a task that sets a flag. Returns whether the flag was set right after the
+/// spawn, and after awaiting the task.
+async fn spawn_and_look() -> (bool, bool) {
     let started = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&started);
     let task = tokio::spawn(async move { flag.store(true, Ordering::SeqCst) });
+    let right_after_spawn = started.load(Ordering::SeqCst);
+    task.await.unwrap(); // the spawner gives up the thread here, and the task runs
+    (right_after_spawn, started.load(Ordering::SeqCst))
+}
 
-    println!("spawned; started yet? {}", started.load(Ordering::SeqCst));
-    task.await.unwrap(); // main gives up the thread here, and the task runs
-    println!("awaited; started yet? {}", started.load(Ordering::SeqCst));
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let (right_after_spawn, after_await) = spawn_and_look().await;
+    println!("spawned; started yet? {right_after_spawn}");
+    println!("awaited; started yet? {after_await}");
 }
 
 #[cfg(test)]
@@ -22,12 +29,6 @@ mod tests {
 
     #[tokio::test] // a current-thread runtime, like main's
     async fn a_task_runs_only_once_the_spawner_awaits() {
-        let started = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&started);
-        let task = tokio::spawn(async move { flag.store(true, Ordering::SeqCst) });
-        assert!(!started.load(Ordering::SeqCst));
-        assert!(!task.is_finished());
-        task.await.unwrap();
-        assert!(started.load(Ordering::SeqCst));
+        assert_eq!(spawn_and_look().await, (false, true));
     }
 }
