@@ -985,7 +985,9 @@ mod tests {
             date: "2026-11-29",
         });
         assert!(
-            text.contains("requires at most 1 % and at least 50 %"),
+            text.contains(
+                "requires the first in at most 1 % of runs, the race report in at least 50 %."
+            ),
             "{text}"
         );
         assert_eq!(parse_results(&text), vec![(0, 100), (19, 20)]);
