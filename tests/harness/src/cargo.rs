@@ -26,6 +26,8 @@ pub fn json(cmd: &mut Command) -> Result<Build> {
 pub struct Executable {
     /// The crate's manifest folder: which listing built it.
     pub dir: PathBuf,
+    /// The cargo option that builds just this target: `--lib`, `--bin x`, `--test y`.
+    pub select: Vec<String>,
     /// A test harness (`cargo test`), not the program itself.
     pub test: bool,
     pub bin: bool,
@@ -59,6 +61,7 @@ impl Build {
                                 .parent()
                                 .map(|p| p.as_std_path().to_path_buf())
                                 .unwrap_or_default(),
+                            select: select(&a.target),
                             test: a.profile.test,
                             bin: a.target.kind.contains(&TargetKind::Bin),
                             path: exe.into_std_path_buf(),
@@ -121,6 +124,21 @@ impl Build {
             map.entry(e.dir.as_path()).or_default().push(e);
         }
         map
+    }
+}
+
+fn select(target: &cargo_metadata::Target) -> Vec<String> {
+    let kind = |k: TargetKind| target.kind.contains(&k);
+    if kind(TargetKind::Lib) || kind(TargetKind::RLib) {
+        vec!["--lib".into()]
+    } else if kind(TargetKind::Bin) {
+        vec!["--bin".into(), target.name.clone()]
+    } else if kind(TargetKind::Test) {
+        vec!["--test".into(), target.name.clone()]
+    } else if kind(TargetKind::Example) {
+        vec!["--example".into(), target.name.clone()]
+    } else {
+        vec![]
     }
 }
 

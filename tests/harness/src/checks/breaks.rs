@@ -69,10 +69,15 @@ pub fn check(run: &Run) -> Result<(Problems, Summary)> {
         ));
     }
     let tests = super::tests::tests_by_listing(&build)?;
-    let none = BTreeSet::new();
+    let none = BTreeMap::new();
     for l in &run.selected {
-        let names = tests.get(l.dir.as_path()).unwrap_or(&none);
-        for missing in coverage(l, names) {
+        let names: BTreeSet<String> = tests
+            .get(l.dir.as_path())
+            .unwrap_or(&none)
+            .keys()
+            .cloned()
+            .collect();
+        for missing in coverage(l, &names) {
             summary
                 .uncovered
                 .push(format!("{}: {missing}", l.manifest.display()));
@@ -95,9 +100,10 @@ pub fn check(run: &Run) -> Result<(Problems, Summary)> {
                 continue;
             }
             eprintln!("  break {} #{n}: {}", l.package, b.does);
+            let targets = tests.get(l.dir.as_path()).unwrap_or(&none);
             match scratch
                 .apply(l, b)
-                .and_then(|copy| scratch.verdict(l, &copy, b))
+                .and_then(|copy| scratch.verdict(l, &copy, b, targets))
             {
                 Err(e) => p.push(format!(
                     "{}: break {n} (\"{}\"): {e:#}",
@@ -250,7 +256,15 @@ impl<'a> Scratch<'a> {
         cmd
     }
 
-    fn verdict(&self, l: &Listing, copy: &Path, b: &Break) -> Result<Verdict> {
+    /// Runs the check the break names on the broken copy. `targets` says which target
+    /// holds each test, so only that one is rebuilt.
+    fn verdict(
+        &self,
+        l: &Listing,
+        copy: &Path,
+        b: &Break,
+        targets: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Verdict> {
         let copied = rebased(l, copy);
         match &b.fails {
             Fails::Compile if l.kind() == Kind::CompileFail => {
@@ -295,7 +309,11 @@ impl<'a> Scratch<'a> {
                 })
             }
             Fails::Test(name) => {
-                let build = cargo::json(&mut self.cargo(copy, &["test", "--quiet", "--no-run"]))?;
+                let mut args = vec!["test", "--quiet", "--no-run"];
+                if let Some(select) = targets.get(name) {
+                    args.extend(select.iter().map(String::as_str));
+                }
+                let build = cargo::json(&mut self.cargo(copy, &args))?;
                 built(&build, copy, |_| Some(()))?;
                 for exe in build.tests_of(copy) {
                     let out = process::run_watching(

@@ -78,13 +78,16 @@ pub fn build_tests(ctx: &Ctx, listings: &[&Listing], harness: bool) -> Result<Bu
     cargo::json(&mut cmd)
 }
 
-/// The tests of each listing, by folder, as its test binaries list them.
-pub fn tests_by_listing(build: &Build) -> Result<BTreeMap<&Path, BTreeSet<String>>> {
+/// The tests of each listing, by folder: each test's name and the cargo option that
+/// builds the target holding it (`--bin x`).
+pub fn tests_by_listing(build: &Build) -> Result<BTreeMap<&Path, BTreeMap<String, Vec<String>>>> {
     let mut map = BTreeMap::new();
     for (dir, exes) in build.tests_by_dir() {
-        let mut names = BTreeSet::new();
+        let mut names = BTreeMap::new();
         for exe in exes {
-            names.extend(cargo::list_tests(&exe.path)?);
+            for name in cargo::list_tests(&exe.path)? {
+                names.insert(name, exe.select.clone());
+            }
         }
         map.insert(dir, names);
     }
