@@ -59,6 +59,8 @@ mod tests {
         let waiting: Vec<_> = (0..3)
             .map(|_| wait_for_reply(&mut pending, token.clone()))
             .collect();
+        // An hour on the paused clock: the tasks are waiting, not finished.
+        tokio::time::sleep(Duration::from_secs(3600)).await;
         assert_eq!(alive_tasks(), 3);
         token.cancel();
         for task in waiting {
