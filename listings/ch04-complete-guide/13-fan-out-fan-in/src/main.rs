@@ -31,7 +31,7 @@ fn merge(inputs: Vec<Receiver<u64>>) -> Receiver<u64> {
     out // our own `tx` is dropped here; `out` closes when the last forwarder's is
 }
 
-fn square_all(numbers: Vec<u64>) -> Receiver<u64> {
+fn square_all(numbers: impl IntoIterator<Item = u64> + Send + 'static) -> Receiver<u64> {
     let (tx, input) = bounded(100);
     let squarers = (0..3).map(|_| squarer(input.clone())).collect(); // fan out
     let merged = merge(squarers); // fan in
@@ -46,17 +46,50 @@ fn square_all(numbers: Vec<u64>) -> Receiver<u64> {
 }
 
 fn main() {
-    for result in square_all((0..10).collect()) {
+    for result in square_all(0..10) {
         println!("{result}");
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::mpsc::{Sender, channel};
+    use std::time::Duration;
+
+    /// Numbers without end, which say so on a channel when they are dropped: that happens
+    /// when the producer thread returns, and it can return only once every squarer, and so
+    /// every forwarder, has stopped.
+    struct Endless(std::ops::RangeFrom<u64>, Sender<()>);
+
+    impl Iterator for Endless {
+        type Item = u64;
+        fn next(&mut self) -> Option<u64> {
+            self.0.next()
+        }
+    }
+
+    impl Drop for Endless {
+        fn drop(&mut self) {
+            let _ = self.1.send(());
+        }
+    }
+
+    #[test]
+    fn the_pipeline_stops_when_the_caller_stops_reading() {
+        let (dropped, producer_ended) = channel();
+        let results = super::square_all(Endless(0.., dropped));
+        assert_eq!(results.iter().take(5).count(), 5);
+        drop(results);
+        // Not a timing claim: only a bound, so that a pipeline that never stops fails
+        // instead of hanging. The input has no end: only the errors can stop it.
+        producer_ended
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the producer is still sending");
+    }
     #[test]
     fn every_number_is_squared_exactly_once() {
         for count in [0, 1, 10, 10_000] {
-            let mut results: Vec<u64> = super::square_all((0..count).collect()).iter().collect();
+            let mut results: Vec<u64> = super::square_all(0..count).iter().collect();
             results.sort();
             assert_eq!(results, (0..count).map(|n| n * n).collect::<Vec<_>>());
         }
