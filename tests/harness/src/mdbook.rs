@@ -175,15 +175,7 @@ pub fn build(ctx: &Ctx) -> Result<Vec<String>> {
 /// The lines of a build's output that report a warning or an error, and how it ended if it
 /// failed.
 fn problems(out: &process::Run) -> Vec<String> {
-    let mut problems: Vec<String> = out
-        .both()
-        .lines()
-        .filter(|line| {
-            line.contains("[WARN")
-                || line.contains("[ERROR")
-                || line.contains("warning:")
-                || line.starts_with("error")
-        })
+    let mut problems: Vec<String> = logged_problems(&out.both())
         .map(|line| format!("mdbook build: {line}"))
         .collect();
     if !out.success() {
@@ -194,6 +186,17 @@ fn problems(out: &process::Run) -> Vec<String> {
         ));
     }
     problems
+}
+
+/// The lines of mdBook's output (its log and its preprocessors') that report a warning or
+/// an error.
+fn logged_problems(output: &str) -> impl Iterator<Item = &str> {
+    output.lines().filter(|line| {
+        line.contains("[WARN")
+            || line.contains("[ERROR")
+            || line.contains("warning:")
+            || line.starts_with("error")
+    })
 }
 
 /// mdBook's live-reload websocket path: with `output.html.live-reload-endpoint` set, every
@@ -216,8 +219,14 @@ pub fn serve(ctx: &Ctx, options: &ServeOptions) -> Result<()> {
             // 404.html links its assets from the site root.
             .env("MDBOOK_OUTPUT__HTML__SITE_URL", "/");
         let out = process::run(&mut cmd, BUILD_LIMIT)?;
-        for p in problems(&out) {
-            eprintln!("  ✗ {p}");
+        for line in logged_problems(&out.both()) {
+            eprintln!("  ✗ {line}");
+        }
+        if !out.success() {
+            eprintln!(
+                "  ✗ the build {}; the pages built before stay served",
+                out.describe_ending()
+            );
         }
         Ok(())
     };
@@ -255,7 +264,7 @@ pub fn serve(ctx: &Ctx, options: &ServeOptions) -> Result<()> {
             .watch(&path, mode)
             .with_context(|| format!("watching {}", path.display()))?;
     }
-    for events in rx {
+    for events in &rx {
         let events = events.context("watching the book's files")?;
         let Some(changed) = events
             .iter()
@@ -265,6 +274,8 @@ pub fn serve(ctx: &Ctx, options: &ServeOptions) -> Result<()> {
             continue;
         };
         eprintln!("{} changed: rebuilding", ctx.rel(changed));
+        // Changes already queued are in this build too; later ones bring another.
+        while rx.try_recv().is_ok() {}
         serve_build()?;
         // No page open is not an error.
         let _ = reload.send(());
