@@ -399,8 +399,19 @@ impl Listing {
 }
 
 /// Loads and validates every listing. Every problem found is reported, each naming the
-/// file at fault and what to do.
+/// file at fault and what to do; fails if any listing is refused.
 pub fn load_all(ctx: &Ctx) -> Result<Vec<Listing>> {
+    let (listings, problems) = load_each(ctx)?;
+    if problems.is_empty() {
+        Ok(listings)
+    } else {
+        bail!("{}", problems.join("\n"))
+    }
+}
+
+/// Every listing that loads, and the problems of those that don't (or that name a
+/// listing that doesn't exist): a run can still check the rest.
+pub fn load_each(ctx: &Ctx) -> Result<(Vec<Listing>, Vec<String>)> {
     let mut listings = Vec::new();
     let mut problems = Vec::new();
     for chapter in sorted_dirs(&ctx.listings)? {
@@ -419,10 +430,11 @@ pub fn load_all(ctx: &Ctx) -> Result<Vec<Listing>> {
             }
         }
     }
+    let ids: BTreeSet<String> = listings.iter().map(|l| l.id.clone()).collect();
     for l in &listings {
         if let Some(f) = &l.fixes {
             let target = format!("{}/{f}", l.chapter_dir);
-            if !listings.iter().any(|o| o.id == target) {
+            if !ids.contains(&target) && !ctx.listings.join(&target).is_dir() {
                 problems.push(format!(
                     "{}: `fixes = \"{f}\"` names no listing (looked for listings/{target})",
                     l.manifest.display()
@@ -430,11 +442,7 @@ pub fn load_all(ctx: &Ctx) -> Result<Vec<Listing>> {
             }
         }
     }
-    if problems.is_empty() {
-        Ok(listings)
-    } else {
-        bail!("{}", problems.join("\n"))
-    }
+    Ok((listings, problems))
 }
 
 /// Reads one listing folder.

@@ -43,6 +43,9 @@ const TIMEOUT: Duration = Duration::from_secs(180);
 /// The environment variable that makes the step rewrite each `results.md`.
 const RECORD: &str = "GOROUTINES_GO_RECORD";
 
+/// Set by `cargo xtask test --bless`: record the measured results, as the variable does.
+pub static BLESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 type Problems = Vec<String>;
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -550,7 +553,9 @@ impl GoTool {
             ));
         }
         let results = p.dir.join("results.md");
-        if std::env::var_os(RECORD).is_some_and(|v| v == "1") {
+        if std::env::var_os(RECORD).is_some_and(|v| v == "1")
+            || BLESS.load(std::sync::atomic::Ordering::Relaxed)
+        {
             let text = results_text(&Measured {
                 bug: &t.bug,
                 shown,

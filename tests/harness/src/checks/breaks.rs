@@ -319,7 +319,8 @@ impl<'a> Scratch<'a> {
                     let out = process::run_watching(
                         Command::new(&exe.path)
                             .args(["--exact", name])
-                            .current_dir(copy),
+                            .current_dir(copy)
+                            .env("RUST_BACKTRACE", "0"),
                         limits::TEST_BINARY,
                         Some(process::libtest_stuck),
                     )?;
@@ -404,7 +405,10 @@ fn test_failure(name: &str, stdout: &str) -> String {
         .unwrap_or("");
     let mut lines = vec![format!("test {name} ... FAILED")];
     for line in section.lines().skip_while(|l| l.trim().is_empty()) {
-        if line.starts_with("note: run with `RUST_BACKTRACE") || line == "failures:" {
+        if line.starts_with("note: run with `RUST_BACKTRACE")
+            || line.starts_with("stack backtrace:")
+            || line == "failures:"
+        {
             break;
         }
         lines.push(without_thread_id(line));

@@ -168,13 +168,16 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
 
     let mut all = Vec::new();
     report.step(Step::Declarations, &mut || {
-        all = declaration::load_all(ctx)?;
-        declarations::check(ctx, &all)
+        let (loaded, mut problems) = declaration::load_each(ctx)?;
+        all = loaded;
+        problems.extend(declarations::check(ctx, &all)?);
+        Ok(problems)
     });
     if all.is_empty() {
-        // The declarations could not be read: nothing else can be checked.
+        // No declaration could be read: nothing else can be checked.
         return report.finish(started, None);
     }
+    // Listings that were refused are reported above; the rest are still checked.
     let selected: Vec<&Listing> = if options.listing.is_empty() {
         all.iter().collect()
     } else {
@@ -215,7 +218,10 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
             Step::Tests => tests::check(&run),
             Step::CopyOut => copy_out::check(&run),
             Step::Loom => loom::check(&run),
-            Step::Go => crate::go::check(&ctx.root),
+            Step::Go => {
+                crate::go::BLESS.store(options.bless, std::sync::atomic::Ordering::Relaxed);
+                crate::go::check(&ctx.root)
+            }
             Step::Breaks => {
                 let (problems, summary) = breaks::check(&run)?;
                 breaks_summary = Some(summary);

@@ -97,7 +97,9 @@ pub fn tests_by_listing(build: &Build) -> Result<BTreeMap<&Path, BTreeMap<String
 /// Runs one test binary under its limit; a hang names the listing and the test.
 fn run_binary(ctx: &Ctx, who: &str, exe: &Path) -> Result<Problems> {
     let out = process::run_watching(
-        Command::new(exe).current_dir(&ctx.root),
+        Command::new(exe)
+            .current_dir(&ctx.root)
+            .env("RUST_BACKTRACE", "0"),
         limits::TEST_BINARY,
         Some(process::libtest_stuck),
     )?;
