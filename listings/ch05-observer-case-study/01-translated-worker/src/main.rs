@@ -62,7 +62,8 @@ async fn worker(
     let mut ticker = time::interval_at(Instant::now() + interval, interval);
     let mut entries = Vec::new();
     loop {
-        // Like Go's select, select! starts at a random branch among those that are ready.
+        // Like Go's select, select! picks at random: it starts at a random branch and takes
+        // the first one that is ready.
         tokio::select! {
             Some(entry) = buffer.recv() => entries.push(entry),
             _ = ticker.tick() => {
