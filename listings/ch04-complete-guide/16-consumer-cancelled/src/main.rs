@@ -49,28 +49,40 @@ async fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+    use tokio::time::timeout;
 
-    #[tokio::test]
+    // The paused clock moves only when every task is waiting: if the consumer never
+    // ends, the timeout fires at once instead of the test hanging.
+    const NEVER: Duration = Duration::from_secs(3600);
+
+    #[tokio::test(start_paused = true)]
     async fn cancelling_ends_the_consumer_though_a_sender_is_alive() {
         let (events, inbox) = mpsc::channel(8);
         let token = CancellationToken::new();
         let consumer = start_consumer(inbox, token.clone());
         events.send(1).await.unwrap();
         tokio::task::yield_now().await;
-        assert_eq!(alive_tasks(), 1);
+        assert_eq!(alive_tasks(), 1, "the consumer waits for more");
 
         token.cancel();
-        consumer.await.unwrap();
+        timeout(NEVER, consumer)
+            .await
+            .expect("the consumer ended")
+            .unwrap();
         assert_eq!(alive_tasks(), 0);
         assert!(events.is_closed(), "the consumer dropped its receiver");
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn dropping_every_sender_ends_it_too() {
         let (events, inbox) = mpsc::channel(8);
         let consumer = start_consumer(inbox, CancellationToken::new());
         drop(events);
-        consumer.await.unwrap();
+        timeout(NEVER, consumer)
+            .await
+            .expect("the consumer ended")
+            .unwrap();
         assert_eq!(alive_tasks(), 0);
     }
 }
