@@ -1,6 +1,6 @@
 // Shows: Go's two fixes for captured loop variables, in Rust. `move` is Go's
 // `go func(val int){...}(i)`; cloning into a new binding is Go's `i := i`.
-// Run: cargo run -p ch04-21-loop-variables
+// Run: cargo run -p ch04-22-loop-variables
 use std::sync::Arc;
 use std::thread;
 

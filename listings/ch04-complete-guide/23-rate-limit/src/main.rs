@@ -1,6 +1,6 @@
 // Shows: a rate limiter. Each job waits for the next tick of an interval before it
 // starts. `Delay` matters: tokio's default, `Burst`, would catch up on missed ticks.
-// Run: cargo run -p ch04-22-rate-limit
+// Run: cargo run -p ch04-23-rate-limit
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;

@@ -1,6 +1,6 @@
 // Shows: Go's buffered-channel semaphore as tokio's `Semaphore`. A job runs only while
 // it holds a permit, so no more than `limit` run at once; a gauge proves it.
-// Run: cargo run -p ch04-23-semaphore-bound
+// Run: cargo run -p ch04-24-semaphore-bound
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 // Shows: bounded concurrency as a stream. `buffer_unordered(3)` polls at most three of
 // the futures at a time, in the current task; no spawn, no semaphore, no `Arc`.
-// Run: cargo run -p ch04-24-buffer-unordered
+// Run: cargo run -p ch04-25-buffer-unordered
 use futures::stream::{self, StreamExt};
 use std::cell::Cell;
 use std::time::Duration;

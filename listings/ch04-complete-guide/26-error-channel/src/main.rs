@@ -1,6 +1,6 @@
 // Shows: collecting results and errors from tasks through one channel of `Result`s.
 // The channel closes when the last sender is dropped, so the loop needs no WaitGroup.
-// Run: cargo run -p ch04-25-error-channel
+// Run: cargo run -p ch04-26-error-channel
 use std::fmt;
 use std::time::Duration;
 use tokio::sync::mpsc;

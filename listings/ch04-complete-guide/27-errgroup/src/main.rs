@@ -1,6 +1,6 @@
 // Shows: Go's errgroup.WithContext, twice. With tasks: the first error cancels a shared
 // token and we wait for every task. With `try_join_all`: the others are simply dropped.
-// Run: cargo run -p ch04-26-errgroup
+// Run: cargo run -p ch04-27-errgroup
 use futures::future::try_join_all;
 use std::time::Duration;
 use tokio::task::JoinSet;

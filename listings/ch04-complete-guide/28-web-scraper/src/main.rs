@@ -1,6 +1,6 @@
 // Shows: a scraper. Every URL gets a task; a semaphore lets three fetch at once; each
 // fetch has a timeout; every URL gets exactly one report, whatever happened to it.
-// Run: cargo run -p ch04-27-web-scraper (it scrapes a site it serves on 127.0.0.1)
+// Run: cargo run -p ch04-28-web-scraper (it scrapes a site it serves on 127.0.0.1)
 use axum::{Router, extract::Path, http::StatusCode, routing::get};
 use std::sync::Arc;
 use std::time::Duration;

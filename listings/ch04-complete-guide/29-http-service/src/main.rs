@@ -1,6 +1,6 @@
 // Shows: a long-running HTTP service. On SIGINT or SIGTERM it stops accepting, answers
 // the requests in flight, then lets its background workers flush, within a deadline.
-// Run: cargo run -p ch04-28-http-service, then: curl http://127.0.0.1:8080/hello
+// Run: cargo run -p ch04-29-http-service, then: curl http://127.0.0.1:8080/hello
 // Env: ADDR (default 127.0.0.1:8080), SHUTDOWN_TIMEOUT_MS (default 10000).
 use axum::body::{Body, to_bytes};
 use axum::extract::State;

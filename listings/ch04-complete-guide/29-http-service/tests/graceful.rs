@@ -21,7 +21,7 @@ struct Service {
 
 impl Service {
     fn start(env: &[(&str, &str)]) -> Service {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ch04-28-http-service"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ch04-29-http-service"))
             .env("ADDR", "127.0.0.1:0")
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
