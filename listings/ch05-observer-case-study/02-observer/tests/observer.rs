@@ -3,6 +3,7 @@
 use ch05_02_observer::{Config, Error, Observer, Sink};
 use futures::poll;
 use proptest::prelude::*;
+use std::future::Future;
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 use tokio::sync::{mpsc, oneshot};
@@ -38,6 +39,15 @@ impl<T: Send + 'static> Sink<T> for Gated<T> {
         }
         self.written.lock().unwrap().push(batch);
     }
+}
+
+/// Awaits `future`, or fails the test. The tests that use it run on the paused clock, where
+/// a hang reaches the limit at once, in simulated time: a broken observer fails the test
+/// instead of stalling the run.
+async fn within<F: Future>(what: &str, future: F) -> F::Output {
+    time::timeout(Duration::from_secs(60), future)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: still waiting after 60 s"))
 }
 
 type GatedParts<T> = (
@@ -79,7 +89,7 @@ async fn drains_everything_on_close() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn drains_everything_while_the_sink_is_busy() {
     let (written, sink, entered, release) = gated();
     let config = Config {
@@ -89,7 +99,8 @@ async fn drains_everything_while_the_sink_is_busy() {
     };
     let observer = Observer::new(config, sink);
     observer.log(0).await.unwrap();
-    entered.await.unwrap(); // the worker is inside the sink, writing entry 0
+    // The worker is inside the sink, writing entry 0.
+    within("the sink was entered", entered).await.unwrap();
     for i in 1..=64 {
         observer.log(i).await.unwrap(); // the buffer fills up behind it
     }
@@ -100,11 +111,11 @@ async fn drains_everything_while_the_sink_is_busy() {
         "close returned while the sink was busy"
     );
     release.send(()).unwrap();
-    assert_eq!(close.await, Ok(()));
+    assert_eq!(within("close", close).await, Ok(()));
     assert_eq!(entries(&written), (0..=64).collect::<Vec<_>>());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn log_waits_for_room_when_the_buffer_is_full() {
     let (written, sink, entered, release) = gated();
     let observer = Observer::new(
@@ -116,13 +127,13 @@ async fn log_waits_for_room_when_the_buffer_is_full() {
         sink,
     );
     observer.log(0).await.unwrap();
-    entered.await.unwrap();
+    within("the sink was entered", entered).await.unwrap();
     observer.log(1).await.unwrap(); // the buffer's one slot
     let third = observer.log(2);
     tokio::pin!(third);
     assert!(poll!(&mut third).is_pending(), "log did not wait for room");
     release.send(()).unwrap();
-    assert_eq!(third.await, Ok(()));
+    assert_eq!(within("the third log", third).await, Ok(()));
     observer.close().await.unwrap();
     assert_eq!(entries(&written), [0, 1, 2]);
 }
@@ -196,7 +207,7 @@ async fn log_after_close_is_an_error() {
     assert_eq!(entries(&written), [1]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn second_close_waits_for_the_drain() {
     let (written, sink, entered, release) = gated();
     let observer = Observer::new(
@@ -209,7 +220,7 @@ async fn second_close_waits_for_the_drain() {
     for i in 0..3 {
         observer.log(i).await.unwrap();
     }
-    entered.await.unwrap();
+    within("the sink was entered", entered).await.unwrap();
     // Each call reports what the sink holds at the moment it returns.
     let close = || async { (observer.close().await, entries(&written)) };
     let first = close();
@@ -221,7 +232,7 @@ async fn second_close_waits_for_the_drain() {
         "the second close did not wait"
     );
     release.send(()).unwrap();
-    let (first, second) = tokio::join!(first, second);
+    let (first, second) = within("both closes", async { tokio::join!(first, second) }).await;
     assert_eq!(first, (Ok(()), vec![0, 1, 2]));
     assert_eq!(second, (Ok(()), vec![0, 1, 2]));
     assert_eq!(observer.close().await, Ok(())); // and again, later
@@ -240,12 +251,12 @@ async fn a_close_that_gives_up_leaves_the_wait_to_the_next() {
     for i in 0..3 {
         observer.log(i).await.unwrap();
     }
-    entered.await.unwrap();
+    within("the sink was entered", entered).await.unwrap();
     // The sink is stuck, so this close gives up after one second of simulated time.
     let gave_up = time::timeout(Duration::from_secs(1), observer.close()).await;
     assert!(gave_up.is_err());
     release.send(()).unwrap();
-    assert_eq!(observer.close().await, Ok(()));
+    assert_eq!(within("the next close", observer.close()).await, Ok(()));
     assert_eq!(entries(&written), [0, 1, 2]);
 }
 
