@@ -14,6 +14,7 @@ use crate::process;
 use anyhow::{Context, Result, bail};
 use mdbook::MDBook;
 use mdbook::preprocess::{CmdPreprocessor, Preprocessor};
+use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::mpsc;
@@ -247,40 +248,52 @@ pub fn serve(ctx: &Ctx, options: &ServeOptions) -> Result<()> {
     );
 
     let (tx, rx) = mpsc::channel();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(300), tx)
-        .context("starting the file watcher")?;
+    let mut watcher = notify::recommended_watcher(tx).context("starting the file watcher")?;
     let watched = [
-        (ctx.src.clone(), notify::RecursiveMode::Recursive),
-        (ctx.listings.clone(), notify::RecursiveMode::Recursive),
-        (ctx.root.join("theme"), notify::RecursiveMode::Recursive),
-        (
-            ctx.root.join("book.toml"),
-            notify::RecursiveMode::NonRecursive,
-        ),
+        (ctx.src.clone(), RecursiveMode::Recursive),
+        (ctx.listings.clone(), RecursiveMode::Recursive),
+        (ctx.root.join("theme"), RecursiveMode::Recursive),
+        (ctx.root.join("book.toml"), RecursiveMode::NonRecursive),
     ];
     for (path, mode) in watched {
-        debouncer
-            .watcher()
+        watcher
             .watch(&path, mode)
             .with_context(|| format!("watching {}", path.display()))?;
     }
-    for events in &rx {
-        let events = events.context("watching the book's files")?;
-        let Some(changed) = events
-            .iter()
-            .map(|e| &e.path)
-            .find(|p| !p.components().any(|c| c.as_os_str() == "target"))
-        else {
+    loop {
+        let Ok(event) = rx.recv() else {
+            bail!("the file watcher stopped");
+        };
+        let Some(changed) = change(&event.context("watching the book's files")?) else {
             continue;
         };
-        eprintln!("{} changed: rebuilding", ctx.rel(changed));
-        // Changes already queued are in this build too; later ones bring another.
-        while rx.try_recv().is_ok() {}
+        // Wait for a quiet moment, so an editor's save or a `git checkout` is one rebuild.
+        loop {
+            match rx.recv_timeout(Duration::from_millis(300)) {
+                Ok(_) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
+            }
+        }
+        eprintln!("{} changed: rebuilding", ctx.rel(&changed));
         serve_build()?;
         // No page open is not an error.
         let _ = reload.send(());
     }
-    Ok(())
+}
+
+/// The file an event reports changed, if it is a change: not a read (mdBook's own build
+/// opens every page and listing, and inotify reports each open), and not under a `target`
+/// directory.
+fn change(event: &notify::Event) -> Option<PathBuf> {
+    if matches!(event.kind, notify::EventKind::Access(_)) {
+        return None;
+    }
+    event
+        .paths
+        .iter()
+        .find(|p| !p.components().any(|c| c.as_os_str() == "target"))
+        .cloned()
 }
 
 /// The server: the live-reload websocket, then the files of `html`, then its 404 page.

@@ -73,13 +73,14 @@ pub fn announce() {
     for t in missing {
         if can_install {
             eprintln!(
-                "note: {} is not on the PATH: {} will install Debian's {} package with apt-get",
+                "note: {} is not on the PATH; {} needs it: Debian's {} package will be \
+                 installed with apt-get",
                 t.names[0], t.purpose, t.package
             );
         } else {
             eprintln!(
-                "note: {} is not on the PATH and cannot be installed here (not root on Debian): \
-                 {} will report NOT RUN",
+                "note: {} is not on the PATH and cannot be installed here (not root on \
+                 Debian); {} needs it and will report NOT RUN",
                 t.names[0], t.purpose
             );
         }
