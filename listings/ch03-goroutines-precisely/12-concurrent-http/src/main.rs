@@ -62,7 +62,7 @@ async fn main() {
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
 
     // One at a time, the first request would wait forever for the other three.
-    let results = tokio::time::timeout(Duration::from_secs(10), fetch_all(&client, &urls))
+    let results = tokio::time::timeout(Duration::from_secs(5), fetch_all(&client, &urls))
         .await
         .expect("the requests were not all in flight at once");
     for (i, result) in results.into_iter().enumerate() {
