@@ -21,7 +21,8 @@ struct Report {
 }
 
 /// Fetches every URL, at most `limit` at a time, each within `timeout`. Returns at once;
-/// the reports arrive on the channel, one per URL, as the fetches end.
+/// the reports arrive on the channel, one per URL, as the fetches end. Dropping the
+/// receiver stops every fetch still waiting or running.
 fn scrape(
     client: reqwest::Client,
     urls: Vec<String>,
@@ -33,7 +34,7 @@ fn scrape(
     for url in urls {
         let (client, permits, reports) = (client.clone(), Arc::clone(&permits), reports.clone());
         tokio::spawn(async move {
-            let outcome = {
+            let work = async {
                 let _permit = permits.acquire().await.expect("never closed");
                 match tokio::time::timeout(timeout, fetch(&client, &url)).await {
                     Ok(Ok(bytes)) => Outcome::Fetched { bytes },
@@ -41,7 +42,12 @@ fn scrape(
                     Err(_elapsed) => Outcome::TimedOut,
                 }
             }; // the permit goes back here, before we wait for room in the channel
-            let _ = reports.send(Report { url, outcome }).await; // Err: nobody listens
+            tokio::select! {
+                outcome = work => {
+                    let _ = reports.send(Report { url, outcome }).await; // Err: nobody listens
+                }
+                () = reports.closed() => {} // the caller stopped reading: drop the fetch
+            }
         });
     }
     inbox // closes once every task has sent its report and dropped its sender
@@ -88,7 +94,8 @@ async fn main() -> std::io::Result<()> {
         "/page/1", "/page/2", "/page/3", "/page/4", "/slow", "/fail", "/missing", "/hang",
     ];
     let urls: Vec<String> = paths.iter().map(|path| format!("{base}{path}")).collect();
-    // Plain HTTP to 127.0.0.1 only: don't let an HTTP_PROXY variable reroute it.
+    // HTTPS works too (reqwest's `rustls` feature), but this site is plain HTTP on
+    // 127.0.0.1: don't let an HTTP_PROXY variable reroute it.
     let client = reqwest::Client::builder()
         .no_proxy()
         .build()

@@ -3,6 +3,7 @@
 use super::*;
 use axum::extract::State;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::runtime::Handle;
 use tokio::sync::watch;
 
 /// Not a timing claim: a bound so that a broken scraper fails a test instead of hanging it.
@@ -58,13 +59,13 @@ async fn start_site(gate: Arc<Gate>) -> String {
 }
 
 /// The same site on a thread and runtime of its own, with a real clock: for tests whose
-/// own runtime has its clock paused.
-fn start_site_on_own_thread() -> String {
+/// own runtime has its clock paused, or that count its tasks.
+fn start_site_on_own_thread(gate: Arc<Gate>) -> String {
     let (base_tx, base_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
-            base_tx.send(start_site(Gate::new(true)).await).unwrap();
+            base_tx.send(start_site(gate).await).unwrap();
             std::future::pending::<()>().await
         });
     });
@@ -176,7 +177,7 @@ const HANG_TIMEOUT: Duration = Duration::from_secs(5);
 // running, which tokio documents as stopping the clock from jumping.
 #[tokio::test(start_paused = true)]
 async fn a_hanging_page_times_out_while_the_others_report() {
-    let base = start_site_on_own_thread();
+    let base = start_site_on_own_thread(Gate::new(true));
     let hang = format!("{base}/hang");
     let others = [
         format!("{base}/fail"),
@@ -209,4 +210,44 @@ async fn a_hanging_page_times_out_while_the_others_report() {
     assert_eq!((last.url, last.outcome), (hang, Outcome::TimedOut));
     assert_eq!(start.elapsed(), HANG_TIMEOUT);
     assert!(next(&mut reports).await.is_none(), "no more reports");
+}
+
+// The site runs elsewhere, so every task on this runtime belongs to the scraper (or to
+// the HTTP client it drives). The clock is paused: after the reader goes away, letting it
+// advance gives every task its chance to end, and a task still fetching would still be
+// there, waiting on a gate that never opens, with an hour left on its timeout.
+#[tokio::test(start_paused = true)]
+async fn no_task_is_left_when_the_reader_stops() {
+    let gate = Gate::new(false);
+    let base = start_site_on_own_thread(Arc::clone(&gate));
+    let urls: Vec<String> = (0..12).map(|n| format!("{base}/gated?n={n}")).collect();
+
+    // As in the test above, a blocking task keeps the clock still while we wait for the
+    // network: the site must hold three requests before the reader goes away.
+    let (release, hold) = std::sync::mpsc::channel::<()>();
+    let clock_holder = tokio::task::spawn_blocking(move || hold.recv());
+    let reports = scrape(client(), urls, 3, Duration::from_secs(3600));
+    let mut held = gate.held.subscribe();
+    held.wait_for(|&n| n >= 3).await.unwrap();
+    assert!(Handle::current().metrics().num_alive_tasks() >= 12);
+
+    drop(reports); // the reader stops reading
+    release.send(()).unwrap();
+    clock_holder.await.unwrap().unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(Handle::current().metrics().num_alive_tasks(), 0);
+}
+
+// On the paused clock, fetches of a page that never answers all end at their timeout, and
+// the clock jumps straight to it. With three permits, twelve such fetches run in four
+// rounds of three: exactly four timeouts long. More at once would take fewer rounds.
+#[tokio::test(start_paused = true)]
+async fn hanging_fetches_run_in_rounds_of_the_limit() {
+    let base = start_site_on_own_thread(Gate::new(true));
+    let urls: Vec<String> = (0..12).map(|n| format!("{base}/hang?n={n}")).collect();
+    let start = tokio::time::Instant::now();
+    let reports = collect(scrape(client(), urls, 3, HANG_TIMEOUT)).await;
+    assert_eq!(reports.len(), 12);
+    assert!(reports.iter().all(|r| r.outcome == Outcome::TimedOut));
+    assert_eq!(start.elapsed(), 4 * HANG_TIMEOUT);
 }
