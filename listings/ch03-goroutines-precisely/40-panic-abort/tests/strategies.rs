@@ -27,18 +27,21 @@ fn unwind_the_default_keeps_the_process_alive() {
 fn abort_kills_the_process_with_sigabrt() {
     // Build the same source with `-C panic=abort`: what `panic = "abort"` in a
     // `[profile]` section of Cargo.toml passes to rustc.
-    // The crate's directory as `cargo test` reports it when it runs us, so that a copy of
-    // the crate compiles its own source.
-    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
-    let source = PathBuf::from(dir).join("src/main.rs");
-    let exe = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ch03-36-panic-abort-abort");
-    let status = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+    // The source is compiled into this test, so that a change to it rebuilds the test.
+    let source = include_str!("../src/main.rs");
+    // A name of our own: other runs of this test may be building theirs at the same time.
+    let name = format!("ch03-40-panic-abort-abort-{}", std::process::id());
+    let exe = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let source_file = exe.with_extension("rs");
+    std::fs::write(&source_file, source).expect("could not write the source");
+    let built = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
         .args(["--edition", "2024", "-C", "panic=abort", "-o"])
         .arg(&exe)
-        .arg(source)
-        .status()
+        .arg(&source_file)
+        .output()
         .expect("could not run rustc");
-    assert!(status.success(), "rustc failed");
+    let rustc_said = String::from_utf8_lossy(&built.stderr);
+    assert!(built.status.success(), "rustc failed:\n{rustc_said}");
 
     let (output, stdout) = run(&exe);
     assert_eq!(output.status.signal(), Some(SIGABRT), "{:?}", output.status);
@@ -46,4 +49,6 @@ fn abort_kills_the_process_with_sigabrt() {
     assert!(!stdout.contains("carries on"), "main must not get that far");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("the worker failed"));
+    let _ = std::fs::remove_file(&exe);
+    let _ = std::fs::remove_file(&source_file);
 }
