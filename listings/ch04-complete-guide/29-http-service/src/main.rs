@@ -1,5 +1,5 @@
-// Shows: a long-running HTTP service. On SIGINT or SIGTERM it stops accepting, answers
-// the requests in flight, then lets its background workers flush, within a deadline.
+// Shows: a long-running HTTP service. On a stop signal (SIGINT or SIGTERM on Unix, Ctrl+C
+// on Windows) it stops accepting, answers the requests in flight, then lets its workers flush.
 // Run: cargo run -p ch04-29-http-service, then: curl http://127.0.0.1:8080/hello
 // Env: ADDR (default 127.0.0.1:8080), SHUTDOWN_TIMEOUT_MS (default 10000).
 use axum::body::{Body, to_bytes};
@@ -11,7 +11,6 @@ use std::process::ExitCode;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::{interval, timeout};
 use tokio_util::sync::CancellationToken;
@@ -104,6 +103,31 @@ fn format_stats(stats: &Stats) -> String {
     counts.join(" ")
 }
 
+/// Installs the handlers now, and returns a future that completes with the name of the
+/// first stop signal: SIGINT or SIGTERM on Unix.
+#[cfg(unix)]
+fn stop_signal() -> std::io::Result<impl Future<Output = &'static str>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => "SIGINT",
+            _ = terminate.recv() => "SIGTERM",
+        }
+    })
+}
+
+/// Windows has no SIGTERM: a console program is asked to stop with Ctrl+C.
+#[cfg(windows)]
+fn stop_signal() -> std::io::Result<impl Future<Output = &'static str>> {
+    let mut ctrl_c = tokio::signal::windows::ctrl_c()?;
+    Ok(async move {
+        ctrl_c.recv().await;
+        "Ctrl+C"
+    })
+}
+
 fn shutdown_timeout() -> Duration {
     let ms = std::env::var("SHUTDOWN_TIMEOUT_MS").ok();
     Duration::from_millis(ms.and_then(|ms| ms.parse().ok()).unwrap_or(10_000))
@@ -111,8 +135,7 @@ fn shutdown_timeout() -> Duration {
 
 #[tokio::main]
 async fn main() -> std::io::Result<ExitCode> {
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
+    let stop = stop_signal()?; // from here on, a stop signal no longer kills us
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_string());
     let listener = TcpListener::bind(addr).await?;
     let local_addr = listener.local_addr()?;
@@ -142,10 +165,7 @@ async fn main() -> std::io::Result<ExitCode> {
     tasks.close();
     println!("listening on http://{local_addr}");
 
-    let name = tokio::select! {
-        _ = interrupt.recv() => "SIGINT",
-        _ = terminate.recv() => "SIGTERM",
-    };
+    let name = stop.await;
     println!("received {name}: shutting down");
     shutdown.cancel(); // stop accepting; finish what is in flight
 

@@ -1,5 +1,7 @@
 //! Starts the real service binary on a free port of 127.0.0.1, talks to it with real
-//! HTTP clients, sends it real signals and checks how it shuts down.
+//! HTTP clients, sends it real signals and checks how it shuts down. Unix only: the
+//! signals are sent with `kill`.
+#![cfg(unix)]
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
