@@ -21,6 +21,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     if problems.is_empty() {
         problems.extend(no_ignored_blocks(ctx)?);
         problems.extend(index_of_listings(ctx, run.all)?);
+        problems.extend(unmeasured_timings(ctx)?);
     }
     if problems.is_empty() {
         eprintln!("  book built: {}", ctx.html().join("index.html").display());
@@ -45,6 +46,125 @@ fn no_ignored_blocks(ctx: &Ctx) -> Result<Problems> {
         }
     }
     Ok(problems)
+}
+
+/// A timing in the book's prose (`0.55 µs`, `680 ns`) must be one a benchmark recorded:
+/// it must appear in a committed results file (`results.md` under listings/ or go/), or
+/// its paragraph must say it is the Go guide's figure, not ours. Tables come from those
+/// results files and code blocks are code, so only prose is read.
+fn unmeasured_timings(ctx: &Ctx) -> Result<Problems> {
+    let mut recorded = String::new();
+    for dir in [ctx.listings.clone(), ctx.root.join("go")] {
+        if dir.is_dir() {
+            for f in walk(&dir, "md")? {
+                if f.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("results"))
+                {
+                    recorded.push_str(&fs_err::read_to_string(&f)?);
+                    recorded.push('\n');
+                }
+            }
+        }
+    }
+    let recorded = recorded.replace('\u{a0}', " ");
+    let mut problems = Vec::new();
+    for page in walk(&ctx.markdown(), "md")? {
+        let text = fs_err::read_to_string(&page)?;
+        let rel = page.strip_prefix(ctx.markdown()).unwrap_or(&page);
+        for (line, paragraph) in prose_paragraphs(&text) {
+            let attributed = ["guide", "seed"].iter().any(|w| paragraph.contains(w));
+            for figure in timings(&paragraph) {
+                if !attributed && !recorded.contains(&figure) {
+                    problems.push(format!(
+                        "{}:{line}: the timing `{figure}` is in no results file; take it from a benchmark's recorded results (or say it is the guide's figure)",
+                        ctx.page(&rel.display().to_string())
+                    ));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The prose paragraphs of a page (no code blocks, tables or HTML lines), with the line
+/// each starts on.
+fn prose_paragraphs(text: &str) -> Vec<(usize, String)> {
+    let code: Vec<(usize, usize)> = {
+        let blocks = markdown::code_blocks(text);
+        let mut ranges = Vec::new();
+        let lines: Vec<&str> = text.lines().collect();
+        for b in blocks {
+            // A fenced block ends at the next line that closes it: the first later line
+            // made only of the same fence characters, at least as long.
+            let open = lines[b.line - 1].trim_start();
+            let fence: String = open
+                .chars()
+                .take_while(|c| *c == '`' || *c == '~')
+                .collect();
+            let end = (b.line..lines.len())
+                .find(|&i| {
+                    let t = lines[i].trim();
+                    t.starts_with(&fence)
+                        && t.chars().all(|c| c == fence.chars().next().unwrap_or('`'))
+                })
+                .unwrap_or(lines.len());
+            ranges.push((b.line, end + 1));
+        }
+        ranges
+    };
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut start = 0;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let in_code = code.iter().any(|&(a, b)| n >= a && n <= b);
+        let t = line.trim();
+        let prose = !in_code && !t.is_empty() && !t.starts_with('|') && !t.starts_with('<');
+        if prose {
+            if current.is_empty() {
+                start = n;
+            }
+            current.push_str(t);
+            current.push(' ');
+        } else if !current.is_empty() {
+            out.push((start, std::mem::take(&mut current)));
+        }
+    }
+    if !current.is_empty() {
+        out.push((start, current));
+    }
+    out
+}
+
+/// `0.55 µs`, `680 ns` (a number, a space or none, a unit), written with one space.
+fn timings(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == ',')
+            {
+                i += 1;
+            }
+            let number: String = chars[start..i].iter().collect();
+            let number = number.trim_end_matches(['.', ',']);
+            let mut j = i;
+            while j < chars.len() && (chars[j] == ' ' || chars[j] == '\u{a0}') {
+                j += 1;
+            }
+            let unit: String = chars[j..(j + 2).min(chars.len())].iter().collect();
+            let ends = chars.get(j + 2).is_none_or(|c| !c.is_alphanumeric());
+            if (unit == "ns" || unit == "µs") && ends {
+                found.push(format!("{number} {unit}"));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
 }
 
 /// The book must have exactly one index of listings (`{{#index-of-listings}}`), and the
@@ -194,6 +314,19 @@ pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
 #[cfg(test)]
 mod unit {
     use super::*;
+
+    #[test]
+    fn timings_in_prose_are_found() {
+        assert_eq!(
+            timings("about 0.55 µs, or 680ns; not 10 ms, 3 nsec or v2 ns"),
+            vec!["0.55 µs", "680 ns"]
+        );
+        let page = "Intro 1 µs here.\n\n```text\n5 µs in code\n```\n| 7 µs | table |\nafter 9 ns\n";
+        let paragraphs = prose_paragraphs(page);
+        let all: Vec<String> = paragraphs.iter().flat_map(|(_, p)| timings(p)).collect();
+        assert_eq!(all, vec!["1 µs", "9 ns"]);
+        assert_eq!(paragraphs[0].0, 1);
+    }
 
     #[test]
     fn attributes_are_found() {

@@ -317,10 +317,7 @@ impl<'a> Scratch<'a> {
                 built(&build, copy, |_| Some(()))?;
                 for exe in build.tests_of(copy) {
                     let out = process::run_watching(
-                        Command::new(&exe.path)
-                            .args(["--exact", name])
-                            .current_dir(copy)
-                            .env("RUST_BACKTRACE", "0"),
+                        super::tests::test_command(&exe.path, copy).args(["--exact", name]),
                         limits::TEST_BINARY,
                         Some(process::libtest_stuck),
                     )?;

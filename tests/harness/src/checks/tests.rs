@@ -30,8 +30,8 @@ pub fn check(run: &Run) -> Result<Problems> {
         let mut names = BTreeSet::new();
         for exe in build.tests_of(&l.dir) {
             p.extend(run_binary(
-                ctx,
                 &l.manifest.display().to_string(),
+                &l.dir,
                 &exe.path,
             )?);
             names.extend(cargo::list_tests(&exe.path)?);
@@ -59,7 +59,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     if run.options.is_full() {
         let harness = ctx.root.join("tests/harness");
         for exe in build.tests_of(&harness) {
-            p.extend(run_binary(ctx, "tests/harness/Cargo.toml", &exe.path)?);
+            p.extend(run_binary("tests/harness/Cargo.toml", &harness, &exe.path)?);
         }
     }
     Ok(p)
@@ -94,12 +94,21 @@ pub fn tests_by_listing(build: &Build) -> Result<BTreeMap<&Path, BTreeMap<String
     Ok(map)
 }
 
+/// A test binary as `cargo test` runs it: in its package's folder, with
+/// CARGO_MANIFEST_DIR pointing there, and without backtraces (the failure message is
+/// what a report should show).
+pub fn test_command(exe: &Path, package_dir: &Path) -> Command {
+    let mut cmd = Command::new(exe);
+    cmd.current_dir(package_dir)
+        .env("CARGO_MANIFEST_DIR", package_dir)
+        .env("RUST_BACKTRACE", "0");
+    cmd
+}
+
 /// Runs one test binary under its limit; a hang names the listing and the test.
-fn run_binary(ctx: &Ctx, who: &str, exe: &Path) -> Result<Problems> {
+fn run_binary(who: &str, package_dir: &Path, exe: &Path) -> Result<Problems> {
     let out = process::run_watching(
-        Command::new(exe)
-            .current_dir(&ctx.root)
-            .env("RUST_BACKTRACE", "0"),
+        &mut test_command(exe, package_dir),
         limits::TEST_BINARY,
         Some(process::libtest_stuck),
     )?;
