@@ -359,3 +359,37 @@ pub fn walk(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     found.sort();
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, CreateKind, DataChange, ModifyKind};
+    use notify::{Event, EventKind};
+
+    #[test]
+    fn reads_and_target_dirs_are_not_changes() {
+        let page = PathBuf::from("/book/src/ch01/a.md");
+        let read = Event::new(EventKind::Access(AccessKind::Any)).add_path(page.clone());
+        assert_eq!(change(&read), None);
+        let edit =
+            Event::new(EventKind::Modify(ModifyKind::Data(DataChange::Any))).add_path(page.clone());
+        assert_eq!(change(&edit), Some(page));
+        let built = Event::new(EventKind::Create(CreateKind::File))
+            .add_path(PathBuf::from("/book/listings/ch01/x/target/debug/x"));
+        assert_eq!(change(&built), None);
+    }
+
+    #[test]
+    fn every_logged_warning_and_error_is_a_problem() {
+        // What mdBook 0.4.51 prints for a missing include (and exits 0), and a preprocessor
+        // failing, as `mdbook build` prints them through `log_to_stderr`.
+        let output = "[INFO] (mdbook::book): Book building has started\n\
+            [ERROR] (mdbook::preprocess::links): Error updating \"{{#include nope.rs}}\"\n\
+            [WARN] (mdbook::preprocess::links): Caused By: No such file or directory\n\
+            error: The \"listings\" preprocessor exited unsuccessfully\n\
+            [INFO] (mdbook::book): Running the html backend\n";
+        let found: Vec<&str> = logged_problems(output).collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found.iter().all(|l| !l.contains("[INFO]")));
+    }
+}
