@@ -242,7 +242,7 @@ pub fn serve(ctx: &Ctx, options: &ServeOptions) -> Result<()> {
     };
     runtime.spawn(server);
     eprintln!(
-        "serving the book at http://{address} ({:.0} s after the start; Ctrl-C to stop); \
+        "serving the book at http://{address} (built in {:.0} s; Ctrl-C to stop); \
          edits to src/, listings/, theme/ and book.toml rebuild it and reload the page",
         started.elapsed().as_secs_f64()
     );
