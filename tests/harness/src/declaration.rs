@@ -48,8 +48,22 @@ pub enum Claim {
     Bench { results: String },
     /// A long-running program whose tests start it, signal it and check its shutdown.
     Service { loom: Option<String> },
-    /// A library crate whose tests and documentation examples pass.
-    Library { loom: Option<String> },
+    /// A library crate whose tests and documentation examples pass; one meant to be
+    /// depended on is also mutation-tested.
+    Library {
+        loom: Option<String>,
+        mutants: Option<Mutants>,
+    },
+}
+
+/// cargo-mutants over a library: every mutant must be caught by a test, but for the
+/// survivors named here (pieces of cargo-mutants' names for them, such as `replace + with
+/// - in run`), each one explained in the crate's tests as a mutant no test can tell apart.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutants {
+    #[serde(default)]
+    pub survivors: Vec<String>,
 }
 
 /// The kind alone, for badges, ordering and the index.
@@ -101,7 +115,7 @@ impl Claim {
             | Claim::ExitsEarly { loom, .. }
             | Claim::Leaks { loom, .. }
             | Claim::Service { loom }
-            | Claim::Library { loom } => loom.as_deref(),
+            | Claim::Library { loom, .. } => loom.as_deref(),
             Claim::LosesUpdates { loom } | Claim::Deadlocks { loom } => Some(loom),
             Claim::CompileFail { .. } | Claim::Bench { .. } => None,
         }

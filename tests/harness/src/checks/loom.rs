@@ -97,11 +97,35 @@ pub fn run_model(l: &Listing, dir: &Path, build: &Build) -> Result<(Problems, Du
     ))
 }
 
+/// What loom's output says, without backtraces and addresses: the panic and deadlock
+/// lines and the assertion's values.
+fn essence(text: &str) -> String {
+    let keep: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            t.contains("panicked at")
+                || t.starts_with("deadlock")
+                || t.contains("deadlock;")
+                || t.starts_with("assertion")
+                || t.starts_with("left:")
+                || t.starts_with("right:")
+                || t.starts_with("test result:")
+        })
+        .take(10)
+        .collect();
+    if keep.is_empty() {
+        cargo::tail(text, 15)
+    } else {
+        keep.join("\n") + "\n"
+    }
+}
+
 fn verdict(l: &Listing, model: &str, out: &process::Run) -> Problems {
     let who = l.manifest.display();
     let text = out.both();
     let deadlock = text.contains("deadlock");
-    let tail = cargo::tail(&text, 25);
+    let tail = essence(&text);
     let problem = match l.kind() {
         Kind::LosesUpdates if out.success() => Some(format!(
             "{who}: declared loses-updates, but loom explored every interleaving of `{model}` and none lost an update"
@@ -122,4 +146,18 @@ fn verdict(l: &Listing, model: &str, out: &process::Run) -> Problems {
         _ => None,
     };
     problem.into_iter().collect()
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn loom_output_is_cut_to_its_verdict() {
+        let out = "running 1 test\nthread 'm' panicked at src/main.rs:9:5:\ndeadlock; threads = [(Id(0), Blocked(..))]\nstack backtrace:\n   0: 0x55d5 - std::backtrace\n";
+        assert_eq!(
+            essence(out),
+            "thread 'm' panicked at src/main.rs:9:5:\ndeadlock; threads = [(Id(0), Blocked(..))]\n"
+        );
+    }
 }

@@ -9,6 +9,7 @@ mod copy_out;
 mod declarations;
 mod loom;
 mod mdbook_test;
+mod mutants;
 mod outputs;
 mod skeptic;
 mod style;
@@ -41,6 +42,8 @@ pub enum Step {
     Loom,
     /// The Go programs the book shows.
     Go,
+    /// cargo-mutants over the libraries meant to be depended on.
+    Mutants,
     /// Every break turns its check red.
     Breaks,
     /// The book builds with no warnings, raw directives or broken links.
@@ -58,7 +61,7 @@ impl Step {
     fn per_listing(self) -> bool {
         matches!(
             self,
-            Step::Outputs | Step::Tests | Step::CopyOut | Step::Loom | Step::Breaks
+            Step::Outputs | Step::Tests | Step::CopyOut | Step::Loom | Step::Mutants | Step::Breaks
         )
     }
 
@@ -74,6 +77,9 @@ impl Step {
             }
             Step::Loom => "loom models",
             Step::Go => "the Go side: every Go snippet formatted, vetted, built; Go bugs measured",
+            Step::Mutants => {
+                "mutants: every cargo-mutants mutant of the observer is caught or explained"
+            }
             Step::Breaks => "breaks: every declared break turns its check red",
             Step::Book => "mdbook build (no warnings, no raw directives, no broken links)",
             Step::Browser => {
@@ -84,7 +90,7 @@ impl Step {
         }
     }
 
-    const ALL: [Step; 13] = [
+    const ALL: [Step; 14] = [
         Step::Declarations,
         Step::Fmt,
         Step::Clippy,
@@ -93,6 +99,7 @@ impl Step {
         Step::CopyOut,
         Step::Loom,
         Step::Go,
+        Step::Mutants,
         Step::Breaks,
         Step::Book,
         Step::Browser,
@@ -222,6 +229,7 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
                 crate::go::BLESS.store(options.bless, std::sync::atomic::Ordering::Relaxed);
                 crate::go::check(&ctx.root)
             }
+            Step::Mutants => mutants::check(&run),
             Step::Breaks => {
                 let (problems, summary) = breaks::check(&run)?;
                 breaks_summary = Some(summary);

@@ -35,22 +35,37 @@ pub fn fmt(run: &Run) -> Result<Problems> {
 }
 
 pub fn clippy(run: &Run) -> Result<Problems> {
-    let ending = process::stream(
-        cargo().current_dir(&run.ctx.root).args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-        crate::cargo::BUILD_LIMIT,
-    )?;
-    Ok(if is_success(ending) {
-        vec![]
+    let mut cmd = cargo();
+    cmd.current_dir(&run.ctx.root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--quiet",
+        "--message-format=short",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    eprintln!("  $ {}", process::describe(&cmd));
+    let out = process::run(&mut cmd, crate::cargo::BUILD_LIMIT)?;
+    if out.success() {
+        return Ok(vec![]);
+    }
+    // `path:line:col: error: message`, one a line: each names its file.
+    let found: Vec<String> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error") || l.contains(": warning"))
+        .map(str::to_string)
+        .collect();
+    Ok(if found.is_empty() {
+        vec![format!(
+            "cargo clippy {}:\n{}",
+            out.describe_ending(),
+            crate::cargo::tail(&out.stderr, 20)
+        )]
     } else {
-        vec!["clippy reported problems (above)".into()]
+        found
     })
 }
 

@@ -1,0 +1,198 @@
+//! Mutation testing of the libraries meant to be depended on (a `library` listing that
+//! declares `[package.metadata.book.mutants]`): cargo-mutants changes the code one small
+//! edit at a time and every such mutant must make some test fail, but for the survivors
+//! the declaration names, each explained in the crate's tests. It runs on a scratch copy,
+//! cached by the listing's content like the breaks.
+
+use super::{Problems, Run};
+use crate::cache::{self, Hasher, Passed};
+use crate::context::Ctx;
+use crate::declaration::{Claim, Listing};
+use crate::process::{self, Ending};
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+/// cargo-mutants, pinned like every other tool: installed once per machine.
+const VERSION: &str = "27.1.0";
+/// The whole cargo-mutants run of one listing.
+const LIMIT: Duration = Duration::from_secs(30 * 60);
+
+pub fn check(run: &Run) -> Result<Problems> {
+    let ctx = run.ctx;
+    let libraries: Vec<(&Listing, &[String])> = run
+        .selected
+        .iter()
+        .filter_map(|l| match &l.claim {
+            Claim::Library {
+                mutants: Some(m), ..
+            } => Some((*l, m.survivors.as_slice())),
+            _ => None,
+        })
+        .collect();
+    if libraries.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut passed = Passed::load(ctx, "mutants", !run.options.no_cache);
+    let mut p = Vec::new();
+    for (l, survivors) in libraries {
+        let mut inputs = Hasher::default();
+        inputs
+            .tree(&ctx.root, &l.dir)
+            .file(&ctx.root, &ctx.root.join("Cargo.lock"))
+            .str(VERSION);
+        for s in survivors {
+            inputs.str(s);
+        }
+        let key = cache::key(&format!("mutants {}", l.id), &inputs);
+        if passed.hit(&key) {
+            eprintln!(
+                "  {}: unchanged since every mutant was last accounted for",
+                l.package
+            );
+            continue;
+        }
+        let problems = mutate(ctx, l, survivors)?;
+        if problems.is_empty() {
+            passed.pass(key)?;
+        }
+        p.extend(problems);
+    }
+    passed.save(run.options.is_full())?;
+    Ok(p)
+}
+
+fn mutate(ctx: &Ctx, l: &Listing, survivors: &[String]) -> Result<Problems> {
+    let tool = install()?;
+    let scratch = ctx.target().join("mutants");
+    let copy = super::copy_out::copy(ctx, l, &scratch.join("src"))?;
+    let out_dir = scratch.join("out").join(&l.package);
+    if out_dir.exists() {
+        fs_err::remove_dir_all(&out_dir)?;
+    }
+    fs_err::create_dir_all(&out_dir)?;
+    let mut cmd = Command::new(&tool);
+    cmd.current_dir(&copy)
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .args(["mutants", "--in-place", "--no-shuffle", "--timeout", "120"])
+        .arg("--dir")
+        .arg(&copy)
+        .arg("--output")
+        .arg(&out_dir);
+    eprintln!("  $ {}", process::describe(&cmd));
+    let out = process::run(&mut cmd, LIMIT)?;
+    let who = l.manifest.display();
+    if let Ending::TimedOut(limit) = out.ending {
+        return Ok(vec![format!(
+            "{who}: cargo mutants was still running after {} s",
+            limit.as_secs()
+        )]);
+    }
+    let results = out_dir.join("mutants.out");
+    let read = |name: &str| -> Vec<String> {
+        fs_err::read_to_string(results.join(name))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    let missed = read("missed.txt");
+    let timeouts = read("timeout.txt");
+    let caught = read("caught.txt").len();
+    eprintln!(
+        "  {}: {caught} mutants caught, {} missed, {} timed out",
+        l.package,
+        missed.len(),
+        timeouts.len()
+    );
+    if !out.success() && missed.is_empty() && timeouts.is_empty() {
+        return Ok(vec![format!(
+            "{who}: cargo mutants {} (did the tests pass unmutated?):\n{}",
+            out.describe_ending(),
+            crate::cargo::tail(&out.both(), 20)
+        )]);
+    }
+    Ok(verdict(&who.to_string(), &missed, &timeouts, survivors))
+}
+
+/// Every missed mutant must be a declared survivor, and every declared survivor must still
+/// survive (else its explanation is stale).
+fn verdict(who: &str, missed: &[String], timeouts: &[String], survivors: &[String]) -> Problems {
+    let mut p = Vec::new();
+    for m in missed {
+        if !survivors.iter().any(|s| m.contains(s.as_str())) {
+            p.push(format!(
+                "{who}: a mutant survives every test: {m}; add a test that catches it, or name it in [package.metadata.book.mutants] survivors and explain in the tests why no test can"
+            ));
+        }
+    }
+    for s in survivors {
+        if !missed.iter().any(|m| m.contains(s.as_str())) {
+            p.push(format!(
+                "{who}: the declared survivor `{s}` is now caught (or gone): remove it and its explanation"
+            ));
+        }
+    }
+    for t in timeouts {
+        p.push(format!(
+            "{who}: a mutant made the tests hang until cargo-mutants' timeout: {t}; a broken library must fail fast"
+        ));
+    }
+    p
+}
+
+/// The pinned cargo-mutants, installed into the tools cache on first use.
+fn install() -> Result<PathBuf> {
+    let base = match std::env::var_os("GOROUTINES_BOOK_TOOLS") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let cache = match std::env::var_os("XDG_CACHE_HOME") {
+                Some(x) if !x.is_empty() => PathBuf::from(x),
+                _ => PathBuf::from(std::env::var_os("HOME").context("HOME is not set")?)
+                    .join(".cache"),
+            };
+            cache.join("goroutines-in-rust").join("tools")
+        }
+    };
+    let root = base.join(format!("cargo-mutants-{VERSION}"));
+    let exe = root.join("bin").join("cargo-mutants");
+    if exe.is_file() {
+        return Ok(exe);
+    }
+    eprintln!(
+        "  installing cargo-mutants {VERSION} into {} (once per machine, a few minutes)",
+        root.display()
+    );
+    let mut cmd = process::cargo();
+    cmd.args([
+        "install",
+        "--locked",
+        "--version",
+        VERSION,
+        "cargo-mutants",
+        "--root",
+    ])
+    .arg(&root);
+    let ending = process::stream(&mut cmd, crate::cargo::BUILD_LIMIT)?;
+    anyhow::ensure!(
+        super::style::is_success(ending) && exe.is_file(),
+        "installing cargo-mutants {VERSION} failed"
+    );
+    Ok(exe)
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn survivors_must_be_declared_and_still_survive() {
+        let missed = vec!["src/lib.rs:80:40: replace + with - in run".to_string()];
+        let declared = vec!["replace + with - in run".to_string()];
+        assert!(verdict("x", &missed, &[], &declared).is_empty());
+        assert_eq!(verdict("x", &missed, &[], &[]).len(), 1);
+        assert_eq!(verdict("x", &[], &[], &declared).len(), 1);
+        assert_eq!(verdict("x", &[], &["m".into()], &[]).len(), 1);
+    }
+}
