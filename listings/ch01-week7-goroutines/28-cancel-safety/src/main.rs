@@ -1,6 +1,7 @@
 // Shows: `select!` drops the futures of the branches that lose. `recv()` is cancel safe;
 // a future that has already taken a value out of the channel loses it when dropped.
 // Run: cargo run -p ch01-28-cancel-safety
+use std::future::Future; // in the 2024 prelude; named for readers on edition 2021
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::task::{self, JoinHandle};
 

@@ -37,6 +37,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     let mut cmd = process::cargo();
     cmd.current_dir(&ctx.root)
         .env("BOOK_MARKDOWN_DIR", &fed)
+        .env("RUST_BACKTRACE", "0")
         .args(["test", "--package", "book-doctest", "--target-dir"])
         .arg(ctx.target().join("doctest"));
     eprintln!(
@@ -48,9 +49,29 @@ pub fn check(run: &Run) -> Result<Problems> {
     match out.ending {
         Ending::Exited(s) if s.success() => {}
         Ending::Exited(_) => {
+            // libtest ends with the failed tests' names, one a line, under "failures:".
+            let failed: Vec<String> = out
+                .stdout
+                .rsplit_once("\nfailures:\n")
+                .map(|(_, names)| {
+                    names
+                        .lines()
+                        .map(str::trim)
+                        .take_while(|l| !l.is_empty())
+                        .map(|name| name_block(ctx, &fed, name))
+                        .collect()
+                })
+                .unwrap_or_default();
             return Ok(vec![format!(
-                "skeptic tests failed:\n{}",
-                super::tests::failures(&out.stdout) + &crate::cargo::tail(&out.stderr, 10)
+                "skeptic: {} block(s) failed: {}\n{}",
+                failed.len(),
+                failed.join("; "),
+                crate::cargo::tail(
+                    out.stdout
+                        .split_once("\nfailures:\n")
+                        .map_or(out.stdout.as_str(), |(_, f)| f),
+                    40
+                )
             )]);
         }
         _ => {
