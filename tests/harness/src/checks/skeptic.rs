@@ -66,12 +66,13 @@ pub fn check(run: &Run) -> Result<Problems> {
                 "skeptic: {} block(s) failed: {}\n{}",
                 failed.len(),
                 failed.join("; "),
-                crate::cargo::tail(
-                    out.stdout
-                        .split_once("\nfailures:\n")
-                        .map_or(out.stdout.as_str(), |(_, f)| f),
-                    40
-                )
+                out.stdout
+                    .split_once("\nfailures:\n")
+                    .map_or(out.stdout.as_str(), |(_, f)| f)
+                    .lines()
+                    .take(40)
+                    .collect::<Vec<_>>()
+                    .join("\n")
             )]);
         }
         _ => {
