@@ -35,7 +35,7 @@ fn blocked_worker() {
 /// Installs the handlers now, and returns a future that completes with the name of the
 /// first stop signal: SIGINT or SIGTERM on Unix.
 #[cfg(unix)]
-fn stop_signal() -> impl Future<Output = &'static str> {
+fn stop_signal() -> impl std::future::Future<Output = &'static str> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt()).expect("SIGINT handler");
     let mut terminate = signal(SignalKind::terminate()).expect("SIGTERM handler");
@@ -49,7 +49,7 @@ fn stop_signal() -> impl Future<Output = &'static str> {
 
 /// Windows has no SIGTERM: a console program is asked to stop with Ctrl+C.
 #[cfg(windows)]
-fn stop_signal() -> impl Future<Output = &'static str> {
+fn stop_signal() -> impl std::future::Future<Output = &'static str> {
     let mut ctrl_c = tokio::signal::windows::ctrl_c().expect("Ctrl+C handler");
     async move {
         ctrl_c.recv().await;

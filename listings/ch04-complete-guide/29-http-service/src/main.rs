@@ -106,7 +106,7 @@ fn format_stats(stats: &Stats) -> String {
 /// Installs the handlers now, and returns a future that completes with the name of the
 /// first stop signal: SIGINT or SIGTERM on Unix.
 #[cfg(unix)]
-fn stop_signal() -> std::io::Result<impl Future<Output = &'static str>> {
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = &'static str>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
@@ -120,7 +120,7 @@ fn stop_signal() -> std::io::Result<impl Future<Output = &'static str>> {
 
 /// Windows has no SIGTERM: a console program is asked to stop with Ctrl+C.
 #[cfg(windows)]
-fn stop_signal() -> std::io::Result<impl Future<Output = &'static str>> {
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = &'static str>> {
     let mut ctrl_c = tokio::signal::windows::ctrl_c()?;
     Ok(async move {
         ctrl_c.recv().await;
