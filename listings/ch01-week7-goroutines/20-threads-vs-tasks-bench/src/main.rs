@@ -445,7 +445,7 @@ fn count(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
             out.push(' ');
         }
         out.push(c);
@@ -480,17 +480,20 @@ fn parked_cell(p: &Parked) -> String {
     }
 }
 
-/// What the machine was doing before we started: its 1-minute load average (Linux).
+/// How busy the machine is: its 1-minute load average (Linux).
 fn load_average() -> Option<String> {
     let loadavg = std::fs::read_to_string("/proc/loadavg").ok()?;
     loadavg.split_whitespace().next().map(str::to_string)
 }
 
-fn machine(load: Option<String>) -> String {
+fn machine(load_at_start: Option<String>) -> String {
     // A benchmark on a busy machine measures the other work too: say how busy it was.
-    let load = load.map_or(String::new(), |l| {
-        format!(", 1-minute load average {l} at the start")
-    });
+    // Our own two busy threads add up to about 1 by the end of a full run.
+    let load = load_at_start
+        .zip(load_average())
+        .map_or(String::new(), |(start, end)| {
+            format!(", 1-minute load average {start} at the start and {end} at the end")
+        });
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
