@@ -22,7 +22,7 @@ fn is_prime(n: u64) -> bool {
     n >= 2
         && (2..)
             .take_while(|d| d * d <= n)
-            .all(|d| !n.is_multiple_of(d))
+            .all(|d| n % d != 0)
 }
 
 fn primes_in_chunk(chunk: u64) -> usize {

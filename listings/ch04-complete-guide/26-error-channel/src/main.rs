@@ -19,7 +19,7 @@ impl fmt::Display for JobError {
 impl std::error::Error for JobError {}
 
 async fn process(job: u32) -> Result<u32, JobError> {
-    if job.is_multiple_of(3) {
+    if job % 3 == 0 {
         return Err(JobError { job }); // some jobs fail
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
