@@ -229,7 +229,6 @@ async fn no_task_is_left_when_the_reader_stops() {
     let reports = scrape(client(), urls, 3, Duration::from_secs(3600));
     let mut held = gate.held.subscribe();
     held.wait_for(|&n| n >= 3).await.unwrap();
-    assert!(Handle::current().metrics().num_alive_tasks() >= 12);
 
     drop(reports); // the reader stops reading
     release.send(()).unwrap();
