@@ -12,6 +12,50 @@
 //! and `/rustc/<commit>/library/std/…` becomes `$RUST/std/…`. The listing's own lines are
 //! kept exactly: they are the point of the output.
 
+/// Free text (a panic message, a test's failure) as the book shows it: paths into the
+/// registry and the standard library as `$CARGO/…` and `$RUST/…`, and no thread ids
+/// (`thread 'main' (12345) panicked` is `thread 'main' panicked`), which change every run.
+pub fn run_output(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut line = without_thread_id(line);
+        while let Some(pos) = line.find("/registry/src/index.crates.io-") {
+            let start = line[..pos].rfind([' ', '(', '\'']).map_or(0, |i| i + 1);
+            let after = &line[pos + "/registry/src/index.crates.io-".len()..];
+            let Some(slash) = after.find('/') else { break };
+            line = format!("{}$CARGO/{}", &line[..start], &after[slash + 1..]);
+        }
+        while let Some(pos) = line.find("/rustc/") {
+            let after = &line[pos + "/rustc/".len()..];
+            let hash_len = after.bytes().take_while(u8::is_ascii_hexdigit).count();
+            if hash_len != 40 {
+                break;
+            }
+            let rest = &after[40..];
+            let rest = rest
+                .strip_prefix("/library/")
+                .unwrap_or(rest.trim_start_matches('/'));
+            line = format!("{}$RUST/{rest}", &line[..pos]);
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+/// `thread 'x' (12345) panicked at` → `thread 'x' panicked at`.
+fn without_thread_id(line: &str) -> String {
+    if let Some(start) = line.find("' (")
+        && let Some(len) = line[start + 3..].find(") ")
+        && len > 0
+        && line[start + 3..start + 3 + len]
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    {
+        return format!("{}'{}", &line[..start], &line[start + 3 + len + 1..]);
+    }
+    line.to_string()
+}
+
 /// Normalises rustc's rendered diagnostics.
 pub fn compiler_output(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -118,6 +162,15 @@ mod tests {
         assert_eq!(
             compiler_output(raw),
             "note: required by a bound\n  --> $RUST/std/src/thread/scoped.rs\n   = note: x\n"
+        );
+    }
+
+    #[test]
+    fn run_output_loses_thread_ids_and_machine_paths() {
+        let raw = "thread 'm' (20230) panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/loom-0.7.3/src/rt/execution.rs:215:13:\nthread 'main' panicked at /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/panicking.rs:233:5:\n";
+        assert_eq!(
+            run_output(raw),
+            "thread 'm' panicked at $CARGO/loom-0.7.3/src/rt/execution.rs:215:13:\nthread 'main' panicked at $RUST/core/src/panicking.rs:233:5:\n"
         );
     }
 
