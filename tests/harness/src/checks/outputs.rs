@@ -50,7 +50,13 @@ pub fn check(run: &Run) -> Result<Problems> {
 /// Runs the program and checks everything its kind claims about the run.
 pub fn verdict(ctx: &Ctx, l: &Listing, exe: &Path) -> Result<Problems> {
     let who = ctx.rel(&l.show);
-    let out = process::run(Command::new(exe).current_dir(&l.dir), limits::PROGRAM)?;
+    // No backtraces: a panic's message is what the checks and the book show.
+    let out = process::run(
+        Command::new(exe)
+            .current_dir(&l.dir)
+            .env("RUST_BACKTRACE", "0"),
+        limits::PROGRAM,
+    )?;
     if !matches!(out.ending, process::Ending::Exited(_)) {
         return Ok(vec![format!(
             "{who}: {} (a listing must finish within {} s); what it printed before:\n{}",
