@@ -366,6 +366,8 @@ fn go_bench_dir() -> Option<PathBuf> {
     dir.join("go.mod").is_file().then_some(dir)
 }
 
+/// Runs `go/bench` with our counts. `Err` says why Go could not be measured here; a Go
+/// program that is there but fails is a bug in the book, and stops the benchmark.
 fn measure_go(c: &Counts) -> Result<GoFigures, String> {
     let dir = go_bench_dir().ok_or("no `go/bench` beside this listing")?;
     let out = Command::new("go")
@@ -378,15 +380,19 @@ fn measure_go(c: &Counts) -> Result<GoFigures, String> {
         .current_dir(&dir)
         .output()
         .map_err(|e| format!("`go` could not be run ({e})"))?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(format!(
-            "`go run` failed ({}): {}",
-            out.status,
-            stderr.trim()
-        ));
-    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "`go run` in {} failed ({}):\n{}",
+        dir.display(),
+        out.status,
+        stderr.trim()
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
+    Ok(parse_go(&stdout).unwrap_or_else(|e| panic!("{e}; the Go program printed:\n{stdout}")))
+}
+
+fn parse_go(stdout: &str) -> Result<GoFigures, String> {
     let lines: HashMap<&str, &str> = stdout
         .lines()
         .filter_map(|line| line.split_once(' '))
