@@ -19,10 +19,7 @@ use tokio::runtime::{Builder, Runtime};
 const CHUNK: u64 = 10_000;
 
 fn is_prime(n: u64) -> bool {
-    n >= 2
-        && (2..)
-            .take_while(|d| d * d <= n)
-            .all(|d| n % d != 0)
+    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
 }
 
 fn primes_in_chunk(chunk: u64) -> usize {

@@ -327,7 +327,11 @@ impl<'a> Scratch<'a> {
                     return Ok(match out.ending {
                         Ending::Exited(s) if s.success() => Verdict::Held(String::new()),
                         Ending::Exited(_) => Verdict::Failed(test_failure(name, &out.stdout)),
-                        _ => Verdict::Failed(format!("test {name} {}\n", out.describe_ending())),
+                        // Killed at the limit or stopped by libtest's warning: either
+                        // way it hung, and the record must not depend on which came first.
+                        _ => Verdict::Failed(format!(
+                            "test {name} hung, and was killed with its process group\n"
+                        )),
                     });
                 }
                 anyhow::bail!("no test binary of the copy has a test named `{name}`")

@@ -157,8 +157,9 @@ pub mod limits {
     pub const PROGRAM: Duration = Duration::from_secs(10);
     /// One benchmark's quick run.
     pub const QUICK_BENCH: Duration = Duration::from_secs(120);
-    /// One test binary of a listing (all its tests).
-    pub const TEST_BINARY: Duration = Duration::from_secs(60);
+    /// One test binary of a listing (all its tests). Past libtest's own 60 s warning,
+    /// which stops a hung test at once and names it.
+    pub const TEST_BINARY: Duration = Duration::from_secs(90);
     /// One loom model.
     pub const LOOM_MODEL: Duration = Duration::from_secs(120);
     /// One chapter under `mdbook test`.
