@@ -189,12 +189,16 @@ pub fn coverage(l: &Listing, tests: &BTreeSet<String>) -> Vec<String> {
     missing
 }
 
-/// Everything a break's verdict depends on: the listing and its siblings, the lock file,
+/// Everything a break's verdict depends on: the listing and the siblings it uses, the lock file,
 /// the break, and the recorded excerpt it is compared with.
 fn inputs(ctx: &Ctx, l: &Listing, b: &Break) -> Hasher {
     let mut h = Hasher::default();
-    h.tree(&ctx.root, l.dir.parent().unwrap_or(&l.dir))
-        .file(&ctx.root, &ctx.root.join("Cargo.lock"))
+    h.tree(&ctx.root, &l.dir);
+    // The sibling listings it depends on by path, and nothing else of its chapter.
+    for sibling in super::copy_out::sibling_dependencies(&l.dir).unwrap_or_default() {
+        h.tree(&ctx.root, &l.dir.parent().unwrap_or(&l.dir).join(sibling));
+    }
+    h.file(&ctx.root, &ctx.root.join("Cargo.lock"))
         .str(&b.does)
         .str(&b.find)
         .str(&b.replace)

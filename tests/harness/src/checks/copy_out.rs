@@ -71,7 +71,7 @@ fn copy_crate(ctx: &Ctx, src: &Path, dest: &Path) -> Result<()> {
 }
 
 /// The `../NN-name` path dependencies of a listing.
-fn sibling_dependencies(dir: &Path) -> Result<Vec<String>> {
+pub fn sibling_dependencies(dir: &Path) -> Result<Vec<String>> {
     let doc: toml::Table = toml::from_str(&fs_err::read_to_string(dir.join("Cargo.toml"))?)?;
     let mut found = Vec::new();
     for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
