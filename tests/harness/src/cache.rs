@@ -75,17 +75,41 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// What every key includes: the toolchain, the book tools and this harness's build.
+/// Environment variables that change what a build, program or test does.
+pub const RESULT_ENV: [&str; 6] = [
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "TOKIO_WORKER_THREADS",
+    "RUST_TEST_THREADS",
+    "RUST_MIN_STACK",
+    "RUST_BACKTRACE",
+];
+
+/// What every key includes: the toolchain, the book tools, this harness's build, the
+/// environment that changes results and the CPU count.
 pub fn environment() -> &'static str {
     static ENV: OnceLock<String> = OnceLock::new();
     ENV.get_or_init(|| {
-        let rustc = std::process::Command::new("rustc")
-            .arg("-vV")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default();
+        let rustc = crate::process::run(
+            std::process::Command::new("rustc").arg("-vV"),
+            std::time::Duration::from_secs(60),
+        )
+        .map(|run| run.stdout)
+        .unwrap_or_default();
         let mut h = Hasher::default();
         h.str(&rustc);
+        // What changes a run's result without changing a file: the environment the
+        // listings' programs and tests read, and the number of CPUs (tokio starts one worker
+        // per CPU; some listings print or assert it).
+        for var in RESULT_ENV {
+            h.str(var)
+                .str(&std::env::var(var).unwrap_or_else(|_| "<unset>".into()));
+        }
+        h.str(
+            &std::thread::available_parallelism()
+                .map_or(0, |n| n.get())
+                .to_string(),
+        );
         for (tool, version) in crate::tools::TOOLS {
             h.str(tool).str(version);
         }

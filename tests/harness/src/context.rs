@@ -66,13 +66,23 @@ impl Ctx {
     /// `CARGO_TARGET_DIR` and `build.target-dir`).
     pub fn target(&self) -> &Path {
         self.target.get_or_init(|| {
-            cargo_metadata::MetadataCommand::new()
+            let mut cmd = cargo_metadata::MetadataCommand::new()
                 .manifest_path(self.root.join("Cargo.toml"))
                 .no_deps()
-                .exec()
+                .cargo_command();
+            crate::process::run(&mut cmd, std::time::Duration::from_secs(120))
+                .and_then(|run| {
+                    anyhow::ensure!(
+                        run.success(),
+                        "it {}: {}",
+                        run.describe_ending(),
+                        run.stderr
+                    );
+                    Ok(cargo_metadata::MetadataCommand::parse(&run.stdout)?)
+                })
                 .map(|m| m.target_directory.into_std_path_buf())
                 .unwrap_or_else(|e| {
-                    eprintln!("warning: cargo metadata failed ({e}); using target/");
+                    eprintln!("warning: cargo metadata failed ({e:#}); using target/");
                     self.root.join("target")
                 })
         })

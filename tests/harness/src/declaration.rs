@@ -16,7 +16,7 @@ pub enum Claim {
     /// Exits 0; stdout equals output.txt.
     Runs {
         #[serde(default)]
-        stdout: StdoutMode,
+        unordered: Vec<LineRange>,
         loom: Option<String>,
     },
     /// rustc rejects it with exactly these errors (codes, or a piece of a message).
@@ -25,19 +25,19 @@ pub enum Claim {
     Panics {
         panic: String,
         #[serde(default)]
-        stdout: StdoutMode,
+        unordered: Vec<LineRange>,
         loom: Option<String>,
     },
     /// Exits 0 having lost work; stdout shows what was lost.
     ExitsEarly {
         #[serde(default)]
-        stdout: StdoutMode,
+        unordered: Vec<LineRange>,
         loom: Option<String>,
     },
     /// Exits 0; stdout shows the live thread or task count.
     Leaks {
         #[serde(default)]
-        stdout: StdoutMode,
+        unordered: Vec<LineRange>,
         loom: Option<String>,
     },
     /// A loom model finds an interleaving that loses an update.
@@ -97,14 +97,20 @@ impl Claim {
         }
     }
 
-    /// How stdout is compared, for the kinds whose binary is run.
-    pub fn stdout(&self) -> Option<StdoutMode> {
+    /// The lines of `output.txt` whose order the program does not fix, for the kinds whose
+    /// binary is run (every other line must come exactly where the file shows it).
+    pub fn unordered(&self) -> &[LineRange] {
         match self {
-            Claim::Runs { stdout, .. }
-            | Claim::Panics { stdout, .. }
-            | Claim::ExitsEarly { stdout, .. }
-            | Claim::Leaks { stdout, .. } => Some(*stdout),
-            _ => None,
+            Claim::Runs { unordered, .. }
+            | Claim::Panics { unordered, .. }
+            | Claim::ExitsEarly { unordered, .. }
+            | Claim::Leaks { unordered, .. } => unordered,
+            Claim::CompileFail { .. }
+            | Claim::LosesUpdates { .. }
+            | Claim::Deadlocks { .. }
+            | Claim::Bench { .. }
+            | Claim::Service { .. }
+            | Claim::Library { .. } => &[],
         }
     }
 
@@ -122,11 +128,62 @@ impl Claim {
     }
 
     pub fn errors(&self) -> &[String] {
-        match self {
-            Claim::CompileFail { errors } => errors,
-            _ => &[],
+        if let Claim::CompileFail { errors } = self {
+            errors
+        } else {
+            &[]
         }
     }
+}
+
+/// How a listing's loom model (if it has one) must end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoomVerdict {
+    /// Every interleaving passes.
+    Passes,
+    /// Some interleaving fails the model's own assertion: an update is lost.
+    LosesAnUpdate,
+    /// loom reports a deadlock.
+    Deadlocks,
+}
+
+/// What must prove that a bug kind's bug is real: a break that removes it must turn this
+/// check red.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BugProof {
+    /// `fails = "compile"`.
+    Compile,
+    /// `fails = "loom"`.
+    Loom,
+    /// `fails = "output"` or a test.
+    OutputOrTest,
+}
+
+/// Everything the harness knows about a kind, in one row: the badge and its tooltip, how
+/// the listing is run and checked, and what a break of a bug must turn red. Adding a kind
+/// is one row here plus what the compiler then asks for (every `match` over kinds is
+/// exhaustive: no wildcard arm hides a place the new kind must be handled).
+#[derive(Debug, Clone, Copy)]
+pub struct KindFacts {
+    /// The `kind = "…"` of the declaration.
+    pub name: &'static str,
+    pub badge: &'static str,
+    /// What the test command proves for this kind: the badge's tooltip.
+    pub tooltip: &'static str,
+    /// A bug kind: a break must remove the bug and turn this check red.
+    pub bug: Option<BugProof>,
+    /// Its binary is run and its stdout compared with `output.txt`.
+    pub checks_stdout: bool,
+    /// It shows an `output.txt` (run output, or the compiler's errors).
+    pub has_output_file: bool,
+    /// The Rust Playground can run it as shown: a service waits for signals, a library has
+    /// nothing to run, a benchmark needs a release build and a quiet machine, and a
+    /// deadlock never ends.
+    pub playground: bool,
+    /// rustdoc attributes of its code block (after `rust`); compile-fail adds its codes.
+    pub fence: &'static [&'static str],
+    /// How its loom model, if any, must end.
+    pub loom: LoomVerdict,
 }
 
 impl Kind {
@@ -144,94 +201,137 @@ impl Kind {
         Kind::Bench,
     ];
 
-    /// The bug kinds: a break must remove the bug and turn the claim red.
-    pub fn is_bug(self) -> bool {
-        matches!(
-            self,
-            Kind::CompileFail
-                | Kind::Panics
-                | Kind::ExitsEarly
-                | Kind::Leaks
-                | Kind::LosesUpdates
-                | Kind::Deadlocks
-        )
+    /// The one table of kinds.
+    pub const fn facts(self) -> KindFacts {
+        use BugProof::*;
+        use LoomVerdict::*;
+        const RUN: KindFacts = KindFacts {
+            name: "runs",
+            badge: "runs",
+            tooltip: "Checked: exits 0 and prints exactly the output shown.",
+            bug: None,
+            checks_stdout: true,
+            has_output_file: true,
+            playground: true,
+            fence: &[],
+            loom: Passes,
+        };
+        match self {
+            Kind::Runs => RUN,
+            Kind::CompileFail => KindFacts {
+                name: "compile-fail",
+                badge: "does not compile",
+                tooltip: "Checked: rustc rejects it with exactly these error codes.",
+                bug: Some(Compile),
+                checks_stdout: false,
+                fence: &["compile_fail"],
+                ..RUN
+            },
+            Kind::Panics => KindFacts {
+                name: "panics",
+                badge: "panics",
+                tooltip: "Checked: exits with status 101 and this panic message.",
+                bug: Some(OutputOrTest),
+                fence: &["should_panic"],
+                ..RUN
+            },
+            Kind::ExitsEarly => KindFacts {
+                name: "exits-early",
+                badge: "exits early",
+                tooltip: "Checked: exits 0 having lost the work; the output shows what is missing.",
+                bug: Some(OutputOrTest),
+                ..RUN
+            },
+            Kind::Leaks => KindFacts {
+                name: "leaks",
+                badge: "leaks",
+                tooltip: "Checked: the live thread/task count it prints stays above zero.",
+                bug: Some(OutputOrTest),
+                ..RUN
+            },
+            Kind::LosesUpdates => KindFacts {
+                name: "loses-updates",
+                badge: "loses updates",
+                tooltip: "Checked: a loom model finds an interleaving that loses an update.",
+                bug: Some(Loom),
+                checks_stdout: false,
+                has_output_file: false,
+                loom: LosesAnUpdate,
+                ..RUN
+            },
+            Kind::Deadlocks => KindFacts {
+                name: "deadlocks",
+                badge: "deadlocks",
+                tooltip: "Checked: a loom model reports the deadlock.",
+                bug: Some(Loom),
+                checks_stdout: false,
+                has_output_file: false,
+                playground: false,
+                // A deadlock never returns: compile it, don't run it.
+                fence: &["no_run"],
+                loom: Deadlocks,
+            },
+            Kind::Service => KindFacts {
+                name: "service",
+                badge: "service",
+                tooltip: "Checked: its tests start the real binary, signal it and check how it shuts down.",
+                checks_stdout: false,
+                has_output_file: false,
+                playground: false,
+                // It runs until it is signalled.
+                fence: &["no_run"],
+                ..RUN
+            },
+            Kind::Library => KindFacts {
+                name: "library",
+                badge: "library",
+                tooltip: "Checked: its tests and documentation examples pass.",
+                checks_stdout: false,
+                has_output_file: false,
+                playground: false,
+                ..RUN
+            },
+            Kind::Bench => KindFacts {
+                name: "bench",
+                badge: "benchmark",
+                tooltip: "Checked: builds and measures the rows shown; the figures come from a real run.",
+                checks_stdout: false,
+                has_output_file: false,
+                playground: false,
+                // It takes seconds, in a release build.
+                fence: &["no_run"],
+                ..RUN
+            },
+        }
     }
 
-    /// Whether the Rust Playground can run it as shown: a service waits for signals, a
-    /// library has nothing to run, a benchmark needs a release build and a quiet machine,
-    /// and a deadlock never ends.
+    pub fn is_bug(self) -> bool {
+        self.facts().bug.is_some()
+    }
+
     pub fn runs_on_playground(self) -> bool {
-        !matches!(
-            self,
-            Kind::Service | Kind::Library | Kind::Bench | Kind::Deadlocks
-        )
+        self.facts().playground
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Runs => "runs",
-            Kind::CompileFail => "compile-fail",
-            Kind::Panics => "panics",
-            Kind::ExitsEarly => "exits-early",
-            Kind::Leaks => "leaks",
-            Kind::LosesUpdates => "loses-updates",
-            Kind::Deadlocks => "deadlocks",
-            Kind::Bench => "bench",
-            Kind::Service => "service",
-            Kind::Library => "library",
-        }
+        self.facts().name
     }
 
     pub fn badge(self) -> &'static str {
-        match self {
-            Kind::Runs => "runs",
-            Kind::CompileFail => "does not compile",
-            Kind::Panics => "panics",
-            Kind::ExitsEarly => "exits early",
-            Kind::Leaks => "leaks",
-            Kind::LosesUpdates => "loses updates",
-            Kind::Deadlocks => "deadlocks",
-            Kind::Bench => "benchmark",
-            Kind::Service => "service",
-            Kind::Library => "library",
-        }
+        self.facts().badge
     }
 
-    /// What the test command proves for this kind, shown as the badge's tooltip.
-    pub fn proof(self) -> &'static str {
-        match self {
-            Kind::Runs => "Checked: exits 0 and prints exactly the output shown.",
-            Kind::CompileFail => "Checked: rustc rejects it with exactly these error codes.",
-            Kind::Panics => "Checked: exits with status 101 and this panic message.",
-            Kind::ExitsEarly => {
-                "Checked: exits 0 having lost the work; the output shows what is missing."
-            }
-            Kind::Leaks => "Checked: the live thread/task count it prints stays above zero.",
-            Kind::LosesUpdates => {
-                "Checked: a loom model finds an interleaving that loses an update."
-            }
-            Kind::Deadlocks => "Checked: a loom model reports the deadlock.",
-            Kind::Bench => {
-                "Checked: builds and measures the rows shown; the figures come from a real run."
-            }
-            Kind::Service => {
-                "Checked: its tests start the real binary, signal it and check how it shuts down."
-            }
-            Kind::Library => "Checked: its tests and documentation examples pass.",
-        }
+    /// The badge's tooltip: what the test command proves for this kind.
+    pub fn tooltip(self) -> &'static str {
+        self.facts().tooltip
     }
 
-    /// Kinds whose binary the test command runs and whose stdout it compares.
     pub fn checks_stdout(self) -> bool {
-        matches!(
-            self,
-            Kind::Runs | Kind::Panics | Kind::ExitsEarly | Kind::Leaks
-        )
+        self.facts().checks_stdout
     }
 
-    /// Kinds that show the expected output (or compiler errors) from `output.txt`.
     pub fn has_output_file(self) -> bool {
-        self.checks_stdout() || self == Kind::CompileFail
+        self.facts().has_output_file
     }
 }
 
@@ -239,13 +339,7 @@ pub fn is_error_code(s: &str) -> bool {
     s.len() == 5 && s.starts_with('E') && s[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum StdoutMode {
-    #[default]
-    Exact,
-    Sorted,
-}
+pub use crate::expected::LineRange;
 
 /// An edit that makes the listing's claim false, and the check that must then fail.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -253,12 +347,49 @@ pub enum StdoutMode {
 pub struct Break {
     /// What the edit does, as a reader would say it: "forget to abort the other tasks".
     pub does: String,
+    /// The break's name: its record is `breaks/<id>.txt`. Derived from `does` when absent
+    /// (lowercase words joined by `-`), so reordering breaks never swaps their records.
+    id: Option<String>,
     /// The file to edit, relative to the crate; the shown file if absent.
     pub file: Option<String>,
     /// Text that occurs exactly once in that file.
     pub find: String,
     pub replace: String,
     pub fails: Fails,
+}
+
+impl Break {
+    /// The break's stable name (see `id`).
+    pub fn id(&self) -> String {
+        self.id.clone().unwrap_or_else(|| slug(&self.does))
+    }
+}
+
+/// "Forget to `abort` the tasks!" → `forget-to-abort-the-tasks`, at most 60 characters,
+/// cut at a word.
+pub fn slug(text: &str) -> String {
+    let mut s = String::new();
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !s.is_empty() && s.len() + 1 + word.len() > 60 {
+            break;
+        }
+        if !s.is_empty() {
+            s.push('-');
+        }
+        s.push_str(&word.to_ascii_lowercase());
+    }
+    s
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The check a break must turn red.
@@ -367,9 +498,14 @@ impl Listing {
         }
     }
 
-    /// The recorded start of break `n`'s failure (1-based).
-    pub fn break_record(&self, n: usize) -> PathBuf {
-        self.dir.join("breaks").join(format!("{n}.txt"))
+    /// The recorded failure of a break: `breaks/<id>.txt`.
+    pub fn break_record(&self, b: &Break) -> PathBuf {
+        self.breaks_dir().join(format!("{}.txt", b.id()))
+    }
+
+    /// Where the break records live.
+    pub fn breaks_dir(&self) -> PathBuf {
+        self.dir.join("breaks")
     }
 
     /// The file a break edits.
@@ -585,8 +721,23 @@ pub fn load_one(ctx: &Ctx, chapter_dir: &str, dir: &Path) -> Result<Listing> {
             err("declares a loom model but has no [target.'cfg(loom)'.dependencies] loom".into())
         );
     }
+    let mut ids = BTreeSet::new();
     for (i, b) in common.breaks.iter().enumerate() {
         let n = i + 1;
+        let id = b.id();
+        ensure!(
+            is_slug(&id),
+            err(format!(
+                "break {n}: `id = \"{id}\"` must be lowercase words joined by `-` (it names breaks/<id>.txt)"
+            ))
+        );
+        ensure!(
+            ids.insert(id.clone()),
+            err(format!(
+                "break {n} (\"{}\") has the same name as an earlier break (`{id}`), and so the same record file: give one of them an `id`",
+                b.does
+            ))
+        );
         ensure!(
             !b.does.trim().is_empty() && !b.find.is_empty() && b.find != b.replace,
             err(format!(
@@ -618,6 +769,23 @@ pub fn load_one(ctx: &Ctx, chapter_dir: &str, dir: &Path) -> Result<Listing> {
                 ctx.rel(&file)
             ))
         );
+    }
+    if let Ok(entries) = fs_err::read_dir(dir.join("breaks")) {
+        for entry in entries.flatten() {
+            let name = file_name(&entry.path());
+            let known = name.strip_suffix(".txt").is_some_and(|id| ids.contains(id));
+            ensure!(
+                known,
+                err(format!(
+                    "breaks/{name} is the record of no break (the breaks are {ids:?}): delete it, or name the break it belongs to with `id`"
+                ))
+            );
+        }
+    }
+    if !claim.unordered().is_empty() {
+        let shown = fs_err::read_to_string(&output).unwrap_or_default();
+        crate::expected::validate(claim.unordered(), shown.lines().count())
+            .map_err(|e| err(format!("`unordered`: {e}")))?;
     }
     let source = fs_err::read_to_string(&show).unwrap_or_default();
     let rel_dir = format!("listings/{chapter_dir}/{dir_name}");
@@ -803,14 +971,11 @@ mod tests {
 
     #[test]
     fn each_kind_takes_only_its_own_keys() {
-        let (_, claim) = parse("kind = \"runs\"\ncaption = \"x\"\nstdout = \"sorted\"").unwrap();
-        assert_eq!(
-            claim,
-            Claim::Runs {
-                stdout: StdoutMode::Sorted,
-                loom: None
-            }
-        );
+        let (_, claim) = parse("kind = \"runs\"\ncaption = \"x\"\nunordered = [\"2-3\"]").unwrap();
+        assert_eq!(claim.unordered(), &["2-3".parse::<LineRange>().unwrap()]);
+        // The old "sorted" comparison proved no order: it is gone.
+        let e = parse("kind = \"runs\"\ncaption = \"x\"\nstdout = \"sorted\"").unwrap_err();
+        assert!(e.to_string().contains("unknown field `stdout`"), "{e}");
         let e = parse("kind = \"runs\"\ncaption = \"x\"\nerrors = [\"E0499\"]").unwrap_err();
         assert!(e.to_string().contains("unknown field `errors`"), "{e}");
         let e = parse("kind = \"loses-updates\"\ncaption = \"x\"").unwrap_err();
@@ -869,6 +1034,18 @@ mod tests {
         for kind in Kind::ALL {
             assert!(kinds.contains(&kind), "no fixture of kind {kind:?}");
         }
+    }
+
+    #[test]
+    fn breaks_are_named_for_what_they_do() {
+        assert_eq!(
+            slug("Forget to `abort` the tasks!"),
+            "forget-to-abort-the-tasks"
+        );
+        assert_eq!(slug("count one CPU too many"), "count-one-cpu-too-many");
+        assert!(slug(&"word ".repeat(40)).len() <= 60);
+        assert!(is_slug("a-b-1"));
+        assert!(!is_slug("A-b") && !is_slug("-a") && !is_slug(""));
     }
 
     #[test]

@@ -70,10 +70,32 @@ pub fn count_rust_blocks(text: &str) -> (usize, usize) {
 /// ignores `compile_fail` (it would compile such a block as a normal test); the harness
 /// proves those blocks with rustc's JSON diagnostics instead.
 pub fn without_compile_fail(text: &str) -> String {
+    as_text(text, |block| block.has("compile_fail"))
+}
+
+/// The page with the Rust code block of each listing labelled in `labels` (`1-5`, shown
+/// under `id="listing-1-5"`) turned into text: a listing that hung earlier in the run is not
+/// run again by the doctest steps.
+pub fn without_listings(text: &str, labels: &[String]) -> String {
+    let starts: Vec<usize> = labels
+        .iter()
+        .filter_map(|label| text.find(&format!("id=\"listing-{label}\"")))
+        .collect();
+    let blocks = code_blocks(text);
+    let chosen: Vec<usize> = starts
+        .iter()
+        .filter_map(|&at| blocks.iter().find(|b| b.start > at && b.is_rust()))
+        .map(|b| b.start)
+        .collect();
+    as_text(text, |block| chosen.contains(&block.start))
+}
+
+/// The page with the Rust code blocks that `pick` chooses turned into `text` blocks.
+fn as_text(text: &str, pick: impl Fn(&CodeBlock) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut done = 0;
     for block in code_blocks(text) {
-        if !(block.is_rust() && block.has("compile_fail")) {
+        if !(block.is_rust() && pick(&block)) {
             continue;
         }
         let line_end = text[block.start..]

@@ -42,6 +42,42 @@ pub fn run_output(text: &str) -> String {
     out
 }
 
+/// A break's record: run output (see [`run_output`]) without what changes from run to run
+/// or machine to machine: loopback ports (`127.0.0.1:41234` is `127.0.0.1:$PORT`), and no
+/// trailing blank lines.
+pub fn record(text: &str) -> String {
+    let text = run_output(text);
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        out.push_str(&without_ports(line));
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// `127.0.0.1:41234` or `localhost:41234` → `…:$PORT`.
+fn without_ports(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(pos) = ["127.0.0.1:", "localhost:", "[::1]:"]
+        .iter()
+        .filter_map(|host| rest.find(host).map(|p| p + host.len()))
+        .min()
+    {
+        let digits = rest[pos..].bytes().take_while(u8::is_ascii_digit).count();
+        out.push_str(&rest[..pos]);
+        if digits > 0 {
+            out.push_str("$PORT");
+        }
+        rest = &rest[pos + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `thread 'x' (12345) panicked at` → `thread 'x' panicked at`.
 fn without_thread_id(line: &str) -> String {
     if let Some(start) = line.find("' (")
@@ -145,6 +181,21 @@ fn strip_line_col(location: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn records_lose_ports_and_thread_ids() {
+        assert_eq!(
+            record(
+                "thread 't' (4242) panicked at src/main.rs:1:1:\nbad: http://127.0.0.1:46329/fail?n=1\n\n\n"
+            ),
+            "thread 't' panicked at src/main.rs:1:1:\nbad: http://127.0.0.1:$PORT/fail?n=1\n"
+        );
+        assert_eq!(
+            without_ports("localhost:80 and 127.0.0.1:"),
+            "localhost:$PORT and 127.0.0.1:"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -5,7 +5,7 @@
 //! its own `links` preprocessor.
 
 use crate::context::Ctx;
-use crate::declaration::{self, Fails, Kind, Listing, StdoutMode};
+use crate::declaration::{self, Fails, Kind, Listing};
 use crate::markdown;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -196,7 +196,7 @@ fn index_of_listings(page: &str, book: &Book) -> Result<String> {
         writeln!(
             md,
             "{}\n\n| Listing | What it shows | Crate | Breaks |\n|---|---|---|---|",
-            kind.proof()
+            kind.tooltip()
         )?;
         for l in of_kind {
             writeln!(
@@ -231,7 +231,7 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
         md,
         "<span class=\"listing-badge badge-{}\" title=\"{}\">{}{}</span> <a class=\"listing-label\" href=\"#{anchor}\">Listing {}</a>: {}\n",
         l.kind().name(),
-        html_escape(l.kind().proof()),
+        html_escape(l.kind().tooltip()),
         l.kind().badge(),
         html_escape(&badge_detail),
         l.label(),
@@ -284,11 +284,9 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
 
     if l.kind().has_output_file() {
         let output = fs_err::read_to_string(l.output_file())?;
-        let note = if l.claim.stdout() == Some(StdoutMode::Sorted) {
-            " (threads finish in any order, so the lines may too)"
-        } else {
-            ""
-        };
+        let note = crate::expected::describe(l.claim.unordered())
+            .map(|d| format!(" ({d}: they come from tasks or threads running at once)"))
+            .unwrap_or_default();
         let what = if l.kind() == Kind::CompileFail {
             "The compiler's answer"
         } else {
@@ -315,24 +313,26 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
     Ok(md)
 }
 
-/// rustdoc attributes for the code block, after `rust`.
+/// rustdoc attributes for the code block, after `rust`: the kind's, and a compile-fail
+/// listing's error codes.
 fn fence_attributes(l: &Listing) -> Vec<String> {
-    match l.kind() {
-        Kind::CompileFail => std::iter::once("compile_fail".to_string())
-            .chain(
-                l.claim
-                    .errors()
-                    .iter()
-                    .filter(|e| declaration::is_error_code(e))
-                    .cloned(),
-            )
-            .collect(),
-        Kind::Panics => vec!["should_panic".into()],
-        // A deadlock never returns, a benchmark takes seconds and a service runs until
-        // it is signalled: compile them, don't run them.
-        Kind::Deadlocks | Kind::Bench | Kind::Service => vec!["no_run".into()],
-        _ => vec![],
+    let mut attributes: Vec<String> = l
+        .kind()
+        .facts()
+        .fence
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    if l.kind() == Kind::CompileFail {
+        attributes.extend(
+            l.claim
+                .errors()
+                .iter()
+                .filter(|e| declaration::is_error_code(e))
+                .cloned(),
+        );
     }
+    attributes
 }
 
 /// The "Break it" box: each declared break as an exercise (the edit, the command that
@@ -343,11 +343,10 @@ fn break_it(l: &Listing) -> Result<String> {
     }
     let mut body = String::new();
     let intro = match l.breaks.len() {
-        1 => {
-            "This edit makes the listing's claim false, and the book's tests catch it. Try it in your copy:".to_string()
-        }
+        1 => "This edit breaks what the listing shows. Try it in your copy, and see it caught:"
+            .to_string(),
         n => format!(
-            "Each of these {n} edits makes a claim about this listing false, and the book's tests catch every one. Try them in your copy:"
+            "Each of these {n} edits breaks something the listing shows. Try them in your copy, and see each one caught:"
         ),
     };
     writeln!(body, "{intro}\n")?;
@@ -381,16 +380,16 @@ fn break_it(l: &Listing) -> Result<String> {
         let what = match &b.fails {
             Fails::Output => "what it prints, or how it exits, no longer matches the book",
             Fails::Compile if l.kind() == Kind::CompileFail => {
-                "rustc no longer reports the errors shown"
+                "the compiler no longer reports the errors shown"
             }
-            Fails::Compile => "rustc rejects it",
+            Fails::Compile => "the compiler rejects it",
             Fails::Loom => "loom's verdict flips",
             Fails::Test(_) => "the test fails",
         };
         writeln!(body, "   Run `{}`: {what}.", l.check_command(&b.fails))?;
-        if let Ok(record) = fs_err::read_to_string(l.break_record(i + 1)) {
+        if let Ok(record) = fs_err::read_to_string(l.break_record(b)) {
             let fence = fence_for(&record);
-            writeln!(body, "   The start of what the book's test run printed:")?;
+            writeln!(body, "   What that printed:")?;
             writeln!(body, "\n   {fence}text")?;
             for line in record.lines() {
                 writeln!(body, "   {line}")?;

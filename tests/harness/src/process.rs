@@ -1,8 +1,10 @@
 //! Running commands under a time limit that holds: every child starts as the leader of a
 //! process group of its own (a job object on Windows), and when its limit passes the whole
 //! group is killed, so a hung listing, test or doctest leaves nothing running behind it.
-//! Ctrl-C kills the groups still running before the harness exits (a child in its own
-//! group does not see the terminal's SIGINT).
+//! Ctrl-C, SIGTERM and SIGHUP kill the groups still running before the harness exits (a
+//! child in its own group does not see the terminal's signals), and a group is killed when
+//! its leader exits too, so a grandchild left running cannot hold the harness's pipes open or
+//! outlive it.
 
 use anyhow::{Context, Result};
 use process_wrap::std::{ChildWrapper, CommandWrap};
@@ -66,7 +68,7 @@ pub type Watch = fn(&str) -> bool;
 
 /// libtest warns about a test still running after 60 s: a hung listing test.
 pub fn libtest_stuck(line: &str) -> bool {
-    line.contains("has been running for over 60 seconds")
+    crate::libtest::is_stuck_line(line)
 }
 
 /// Output kept from one command: enough to see what went wrong, bounded so a program that
@@ -110,14 +112,10 @@ pub fn stream(cmd: &mut Command, limit: Duration) -> Result<Ending> {
     Ok(ending)
 }
 
-/// Runs a command with its output going to the terminal and no limit (an interactive
-/// command such as `mdbook serve`); Ok(false) if it failed.
-pub fn status(cmd: &mut Command) -> Result<bool> {
-    eprintln!("  $ {}", describe(cmd));
-    let status = cmd
-        .status()
-        .with_context(|| format!("starting {}", describe(cmd)))?;
-    Ok(status.success())
+/// Runs a command with its output going to the terminal under `limit`; Ok(false) if it
+/// failed or was killed.
+pub fn status_within(cmd: &mut Command, limit: Duration) -> Result<bool> {
+    Ok(matches!(stream(cmd, limit)?, Ending::Exited(s) if s.success()))
 }
 
 pub fn cargo() -> Command {
@@ -136,7 +134,7 @@ pub fn describe(cmd: &Command) -> String {
 /// The process groups started and not yet reaped, for the Ctrl-C handler.
 static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
-/// On Ctrl-C, kill every group still running, then exit as interrupted.
+/// On Ctrl-C, SIGTERM or SIGHUP, kill every group still running, then exit as interrupted.
 pub fn kill_groups_on_interrupt() {
     let _ = ctrlc::set_handler(|| {
         for pgid in LIVE.lock().map(|l| l.clone()).unwrap_or_default() {
@@ -242,6 +240,8 @@ fn wait_or_kill(
     let id = child.id();
     let ending = loop {
         if let Some(status) = child.try_wait()? {
+            // The leader is gone; whatever it left behind in its group goes too.
+            kill_group(id);
             break Ending::Exited(status);
         }
         let stopped = stuck.is_some_and(|s| s.load(Ordering::SeqCst));
@@ -336,6 +336,22 @@ mod tests {
             !alive(grandchild)
         });
         assert!(gone, "grandchild {grandchild} survived the kill");
+    }
+
+    #[test]
+    fn a_grandchild_left_behind_is_killed_when_the_child_exits() {
+        // The child leaves a grandchild holding its stdout and exits at once: the harness
+        // must neither wait for it nor leave it running.
+        let t = Instant::now();
+        let run = run(&mut sh("sleep 600 & echo $!"), Duration::from_secs(60)).unwrap();
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        assert!(run.success());
+        let grandchild = run.stdout.trim();
+        let gone = (0..200).any(|_| {
+            std::thread::sleep(Duration::from_millis(10));
+            !alive(grandchild)
+        });
+        assert!(gone, "grandchild {grandchild} outlived its parent's group");
     }
 
     #[test]

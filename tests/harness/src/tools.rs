@@ -126,9 +126,11 @@ pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<O
             "--no-install-recommends",
             package,
         ]);
-        if !crate::process::status(&mut install)? {
-            crate::process::status(Command::new("apt-get").args(["update", "-q"]))?;
-            crate::process::status(&mut install)?;
+        // apt-get waits on locks and mirrors: bounded like everything else the harness runs.
+        let limit = std::time::Duration::from_secs(20 * 60);
+        if !crate::process::status_within(&mut install, limit)? {
+            crate::process::status_within(Command::new("apt-get").args(["update", "-q"]), limit)?;
+            crate::process::status_within(&mut install, limit)?;
         }
     }
     Ok(on_path(names))

@@ -1,8 +1,10 @@
 //! Every check shown able to fail. Each listing declares breaks: edits that make its
 //! claim false. Each is applied to a scratch copy of the listing (built in a target
 //! directory all breaks share), the one check it names is run, and that check must fail.
-//! The start of the failure is recorded in `breaks/<N>.txt` beside the listing (with
-//! `--bless`) and compared on every run: it is what the book's "Break it" box shows.
+//! The failure, as the reader's own command prints it (normalised: no thread ids, ports or
+//! machine paths), is recorded in `breaks/<id>.txt` beside the listing (with `--bless`) and
+//! compared whole on every run: it is what the book's "Break it" box shows. Breaks run two
+//! at a time, each worker with a scratch tree and target directory of its own.
 //!
 //! Coverage is checked too: a listing that fixes a bug, shows a bug, has a loom model or
 //! has tests must have the breaks that prove each of those checks can fail.
@@ -11,8 +13,9 @@ use super::{Problems, Run, limits};
 use crate::cache::{self, Hasher, Passed};
 use crate::cargo;
 use crate::context::Ctx;
-use crate::declaration::{Break, Fails, Kind, Listing};
-use crate::process::{self, Ending};
+use crate::declaration::{Break, BugProof, Fails, Kind, Listing};
+use crate::libtest::TestEnding;
+use crate::process;
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -90,43 +93,129 @@ pub fn check(run: &Run) -> Result<(Problems, Summary)> {
         }
     }
 
-    let scratch = Scratch::new(ctx);
     let mut passed = Passed::load(ctx, "breaks", !run.options.no_cache && !run.options.bless);
+    let mut queue: Vec<Job> = Vec::new();
     for l in &run.selected {
-        for (i, b) in l.breaks.iter().enumerate() {
-            let n = i + 1;
-            let key = cache::key(&format!("{} {n}", l.id), &inputs(ctx, l, b));
+        for b in &l.breaks {
+            let key = cache::key(&format!("{} {}", l.id, b.id()), &inputs(ctx, l, b));
             if passed.hit(&key) {
                 continue;
             }
-            eprintln!("  break {} #{n}: {}", l.package, b.does);
-            let targets = tests.get(l.dir.as_path()).unwrap_or(&none);
-            match scratch
-                .apply(l, b)
-                .and_then(|copy| scratch.verdict(l, &copy, b, targets))
-            {
-                Err(e) => p.push(format!(
-                    "{}: break {n} (\"{}\"): {e:#}",
+            if let Some(first) = run.hung(&l.package) {
+                p.push(format!(
+                    "{}: break `{}` not checked: the listing hung earlier in this run ({first})",
                     l.manifest.display(),
-                    b.does
-                )),
-                Ok(Verdict::Held(why)) => p.push(format!(
-                    "{}: break {n} (\"{}\") should turn `{}` red, but the check still passes{why}",
-                    l.manifest.display(),
-                    b.does,
-                    b.fails
-                )),
-                Ok(Verdict::Failed(excerpt)) => {
-                    match record(ctx, l, n, &excerpt, run.options.bless)? {
-                        Some(problem) => p.push(problem),
-                        None => passed.pass(key)?,
-                    }
-                }
+                    b.id()
+                ));
+                continue;
             }
+            queue.push(Job { l, b, key });
         }
+    }
+    let results = run_in_parallel(ctx, queue, &tests);
+    for (job, result) in results {
+        let (l, b) = (job.l, job.b);
+        let who = format!(
+            "{}: break `{}` (\"{}\")",
+            l.manifest.display(),
+            b.id(),
+            b.does
+        );
+        match result {
+            Err(e) => p.push(format!("{who}: {e:#}")),
+            Ok(Verdict::Held(why)) => p.push(format!(
+                "{who} should turn `{}` red, but the check still passes{why}",
+                b.fails
+            )),
+            Ok(Verdict::Failed(excerpt)) => match record(ctx, l, b, &excerpt, run.options.bless)? {
+                Some(problem) => p.push(problem),
+                None => passed.pass(job.key)?,
+            },
+        }
+    }
+    for l in &run.selected {
+        p.extend(missing_records(ctx, l));
     }
     passed.save(run.options.is_full())?;
     Ok((p, summary))
+}
+
+/// One break to check.
+struct Job<'a> {
+    l: &'a Listing,
+    b: &'a Break,
+    key: String,
+}
+
+/// How many breaks are checked at once: each worker builds in a target directory of its
+/// own, so two workers use both cores of a small machine without waiting on cargo's lock.
+const WORKERS: usize = 2;
+
+type Tests<'a> = BTreeMap<&'a Path, BTreeMap<String, Vec<String>>>;
+
+/// Checks the jobs on [`WORKERS`] threads, the breaks of one listing on one worker (its
+/// scratch copy and build stay warm); returns each job with its verdict, in job order.
+fn run_in_parallel<'a>(
+    ctx: &Ctx,
+    jobs: Vec<Job<'a>>,
+    tests: &Tests,
+) -> Vec<(Job<'a>, Result<Verdict>)> {
+    let none = BTreeMap::new();
+    // Whole listings go to the worker with the least work so far.
+    let mut lanes: Vec<Vec<(usize, Job<'a>)>> = (0..WORKERS).map(|_| Vec::new()).collect();
+    let mut lane_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, job) in jobs.into_iter().enumerate() {
+        let lane = *lane_of
+            .entry(job.l.package.as_str())
+            .or_insert_with(|| (0..WORKERS).min_by_key(|&w| lanes[w].len()).unwrap_or(0));
+        lanes[lane].push((i, job));
+    }
+    let mut done: Vec<(usize, Job<'a>, Result<Verdict>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = lanes
+            .into_iter()
+            .enumerate()
+            .map(|(w, lane)| {
+                let none = &none;
+                scope.spawn(move || {
+                    let scratch = Scratch::new(ctx, w);
+                    lane.into_iter()
+                        .map(|(i, job)| {
+                            eprintln!("  break {} `{}` (worker {w})", job.l.package, job.b.id());
+                            let targets = tests.get(job.l.dir.as_path()).unwrap_or(none);
+                            let verdict = scratch
+                                .apply(job.l, job.b)
+                                .and_then(|copy| scratch.verdict(job.l, &copy, job.b, targets));
+                            (i, job, verdict)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a breaks worker panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(i, _, _)| *i);
+    done.into_iter().map(|(_, job, v)| (job, v)).collect()
+}
+
+/// A break that has no record yet (one whose check did not run here is reported by the
+/// run; one cached as passed had its record then).
+fn missing_records(ctx: &Ctx, l: &Listing) -> Problems {
+    l.breaks
+        .iter()
+        .filter(|b| !l.break_record(b).is_file())
+        .map(|b| {
+            format!(
+                "{}: break `{}` has no record {}; record it with `cargo xtask test --only breaks --listing {} --bless` and review it",
+                l.manifest.display(),
+                b.id(),
+                ctx.rel(&l.break_record(b)),
+                l.package
+            )
+        })
+        .collect()
 }
 
 fn check_name(fails: &Fails) -> &'static str {
@@ -150,24 +239,20 @@ pub fn coverage(l: &Listing, tests: &BTreeSet<String>) -> Vec<String> {
         ));
     }
     let kind = l.kind();
-    type Accepts<'a> = &'a dyn Fn(&Fails) -> bool;
-    let claim_check: Option<(&str, Accepts)> = match kind {
-        Kind::CompileFail => Some(("fails = \"compile\"", &|f| *f == Fails::Compile)),
-        Kind::LosesUpdates | Kind::Deadlocks => Some(("fails = \"loom\"", &|f| *f == Fails::Loom)),
-        Kind::Panics | Kind::ExitsEarly | Kind::Leaks => {
-            Some(("fails = \"output\" or a test", &|f| {
+    if let Some(proof) = kind.facts().bug {
+        let (what, ok): (&str, fn(&Fails) -> bool) = match proof {
+            BugProof::Compile => ("fails = \"compile\"", |f| *f == Fails::Compile),
+            BugProof::Loom => ("fails = \"loom\"", |f| *f == Fails::Loom),
+            BugProof::OutputOrTest => ("fails = \"output\" or a test", |f| {
                 matches!(f, Fails::Output | Fails::Test(_))
-            }))
+            }),
+        };
+        if !has(&ok) {
+            missing.push(format!(
+                "kind `{}`: needs a break that removes the bug ({what})",
+                kind.name()
+            ));
         }
-        _ => None,
-    };
-    if let Some((what, f)) = claim_check
-        && !has(f)
-    {
-        missing.push(format!(
-            "kind `{}`: needs a break that removes the bug ({what})",
-            kind.name()
-        ));
     }
     if l.claim.loom().is_some() && !kind.is_bug() && !has(&|f| *f == Fails::Loom) {
         missing.push("has a loom model but no break with fails = \"loom\"".into());
@@ -222,11 +307,12 @@ struct Scratch<'a> {
 }
 
 impl<'a> Scratch<'a> {
-    fn new(ctx: &'a Ctx) -> Self {
+    /// Worker `w`'s scratch tree and target directory.
+    fn new(ctx: &'a Ctx, w: usize) -> Self {
         Scratch {
             ctx,
-            root: ctx.target().join("breaks/src"),
-            target: ctx.target().join("breaks/target"),
+            root: ctx.target().join(format!("breaks/{w}/src")),
+            target: ctx.target().join(format!("breaks/{w}/target")),
         }
     }
 
@@ -294,22 +380,24 @@ impl<'a> Scratch<'a> {
             Fails::Output => {
                 let build = cargo::json(&mut self.cargo(copy, &["build", "--quiet", "--bins"]))?;
                 let exe = built(&build, copy, |b| b.program(copy).map(Path::to_path_buf))?;
-                let problems = super::outputs::verdict(self.ctx, &copied, &exe)?;
-                Ok(match problems.first() {
-                    None => {
-                        Verdict::Held(": it prints the output shown and exits as declared".into())
-                    }
-                    Some(first) => Verdict::Failed(self.excerpt_of_problem(first, copy)),
+                let (mismatches, _) = super::outputs::verdict(self.ctx, &copied, &exe)?;
+                Ok(if mismatches.is_empty() {
+                    Verdict::Held(": it prints the output shown and exits as it should".into())
+                } else {
+                    let reader: Vec<String> = mismatches.into_iter().map(|m| m.reader).collect();
+                    Verdict::Failed(self.as_listing(&reader.join("\n"), copy))
                 })
             }
             Fails::Loom => {
                 let mut cmd = super::loom::command(copy, &self.target.join("loom"));
                 let build = cargo::json(&mut cmd)?;
                 built(&build, copy, |_| Some(()))?;
-                let (problems, _) = super::loom::run_model(&copied, copy, &build)?;
-                Ok(match problems.first() {
-                    None => Verdict::Held(": loom's verdict is still the declared one".into()),
-                    Some(first) => Verdict::Failed(self.excerpt_of_problem(first, copy)),
+                let (outcome, model) = super::loom::outcome_of(&copied, copy, &build)?;
+                let want = l.kind().facts().loom;
+                Ok(if outcome.is(want) {
+                    Verdict::Held(": loom's verdict is still the one the listing shows".into())
+                } else {
+                    Verdict::Failed(self.as_listing(&outcome.reader(&model), copy))
                 })
             }
             Fails::Test(name) => {
@@ -328,30 +416,44 @@ impl<'a> Scratch<'a> {
                     if out.stdout.contains("running 0 tests") {
                         continue;
                     }
-                    return Ok(match out.ending {
-                        Ending::Exited(s) if s.success() => Verdict::Held(String::new()),
-                        Ending::Exited(_) => Verdict::Failed(test_failure(name, &out.stdout)),
-                        // Killed at the limit or stopped by libtest's warning: either
-                        // way it hung, and the record must not depend on which came first.
-                        _ => Verdict::Failed(format!(
-                            "test {name} hung, and was killed with its process group\n"
-                        )),
-                    });
+                    return test_verdict(name, &out);
                 }
                 anyhow::bail!("no test binary of the copy has a test named `{name}`")
             }
         }
     }
 
-    /// A harness problem message, with the scratch copy's paths shown as the listing's.
-    fn excerpt_of_problem(&self, problem: &str, copy: &Path) -> String {
+    /// Text that names the scratch copy, with the listing's paths instead.
+    fn as_listing(&self, text: &str, copy: &Path) -> String {
         let copy_rel = self.ctx.rel(copy);
-        let lines: Vec<&str> = problem.lines().take(12).collect();
-        let mut s = lines
-            .join("\n")
-            .replace(&copy_rel, &scratch_to_listing(&copy_rel));
+        let mut s = text
+            .replace(&copy_rel, &scratch_to_listing(&copy_rel))
+            .trim_end()
+            .to_string();
         s.push('\n');
         s
+    }
+}
+
+/// What libtest said about the one test a break names. Only libtest's own `NAME ...
+/// FAILED` (or its report that NAME hung) counts: a binary that fails for another reason (a
+/// panic in setup, an abort, a port already taken) has not shown that this test can fail.
+fn test_verdict(name: &str, out: &process::Run) -> Result<Verdict> {
+    match crate::libtest::ending(&out.stdout, name) {
+        TestEnding::Failed(report) => Ok(Verdict::Failed(report)),
+        // Stopped at libtest's warning: it hung.
+        TestEnding::Hung => Ok(Verdict::Failed(format!(
+            "test {name} has been running for over 60 seconds\n(it never finishes: the test hangs)\n"
+        ))),
+        TestEnding::Passed if out.success() => Ok(Verdict::Held(String::new())),
+        TestEnding::Passed => anyhow::bail!(
+            "test `{name}` passed, but its binary {}: something else in it failed",
+            out.describe_ending()
+        ),
+        TestEnding::Unreported(tail) => anyhow::bail!(
+            "the test binary {} without libtest reporting `{name}` as failed (a panic outside the test, an abort?); its last lines:\n{tail}",
+            out.describe_ending()
+        ),
     }
 }
 
@@ -400,67 +502,34 @@ fn first_errors(build: &cargo::Build) -> String {
     s
 }
 
-/// The start of libtest's report for one failed test, without what varies between runs
-/// (thread ids, timings).
-fn test_failure(name: &str, stdout: &str) -> String {
-    let marker = format!("---- {name} stdout ----");
-    let section = stdout
-        .split_once(&marker)
-        .map(|(_, rest)| rest)
-        .unwrap_or("");
-    let mut lines = vec![format!("test {name} ... FAILED")];
-    for line in section.lines().skip_while(|l| l.trim().is_empty()) {
-        if line.starts_with("note: run with `RUST_BACKTRACE")
-            || line.starts_with("stack backtrace:")
-            || line == "failures:"
-        {
-            break;
-        }
-        // proptest's note about where it would save failing cases is not the failure.
-        if line.contains("FileFailurePersistence") {
-            continue;
-        }
-        lines.push(line.to_string());
-        if lines.len() >= 8 {
-            break;
-        }
-    }
-    while lines.last().is_some_and(|l| l.trim().is_empty()) {
-        lines.pop();
-    }
-    let mut s = lines.join("\n");
-    s.push('\n');
-    s
-}
-
-/// Compares the excerpt with `breaks/<n>.txt` (its first line must match: it says how the
-/// check fails), or writes it with `--bless`.
-fn record(ctx: &Ctx, l: &Listing, n: usize, excerpt: &str, bless: bool) -> Result<Option<String>> {
-    let excerpt = &crate::normalize::run_output(excerpt);
-    let file = l.break_record(n);
+/// Compares the failure with its record `breaks/<id>.txt`, whole (both normalised), or
+/// writes it with `--bless`.
+fn record(ctx: &Ctx, l: &Listing, b: &Break, excerpt: &str, bless: bool) -> Result<Option<String>> {
+    let excerpt = &crate::normalize::record(excerpt);
+    let file = l.break_record(b);
     if bless {
         process::write_if_changed(&file, excerpt.as_bytes())?;
         eprintln!("    recorded {}", ctx.rel(&file));
         return Ok(None);
     }
     let Ok(recorded) = fs_err::read_to_string(&file) else {
-        return Ok(Some(format!(
-            "{}: break {n} fails as required, but {} does not exist; record it with `cargo xtask test --only breaks --listing {} --bless` and review it",
-            l.manifest.display(),
-            ctx.rel(&file),
-            l.package
-        )));
+        // Reported by `missing_records`.
+        return Ok(None);
     };
-    let headline = |s: &str| s.lines().next().unwrap_or("").trim().to_string();
-    if headline(&recorded) != headline(excerpt) {
-        return Ok(Some(format!(
-            "{}: break {n} now fails differently from what the book shows:\n{}\n  re-record with `cargo xtask test --only breaks --listing {} --bless` and review it",
+    Ok(compare_record(&recorded, excerpt).map(|diff| {
+        format!(
+            "{}: break `{}` now fails differently from what the book shows:\n{diff}\n  re-record with `cargo xtask test --only breaks --listing {} --bless` and review it",
             ctx.rel(&file),
-            crate::diff::lines(&recorded, excerpt),
+            b.id(),
             l.package
-        )));
-    }
-    Ok(None)
+        )
+    }))
+}
+
+/// The diff between a record and a new failure, if they differ at all.
+fn compare_record(recorded: &str, failure: &str) -> Option<String> {
+    let recorded = crate::normalize::record(recorded);
+    (recorded != failure).then(|| crate::diff::lines(&recorded, failure))
 }
 
 #[cfg(test)]
@@ -468,12 +537,78 @@ mod unit {
     use super::*;
 
     #[test]
-    fn a_test_failure_is_cut_to_its_start() {
-        let out = "running 1 test\ntest t ... FAILED\n\nfailures:\n\n---- t stdout ----\nthread 't' (77) panicked at src/lib.rs:9:5:\nassertion `left == right` failed\n  left: 1\n right: 2\nnote: run with `RUST_BACKTRACE=1`\n\n\nfailures:\n    t\n";
-        assert_eq!(
-            test_failure("t", out),
-            "test t ... FAILED\nthread 't' (77) panicked at src/lib.rs:9:5:\nassertion `left == right` failed\n  left: 1\n right: 2\n"
+    fn records_are_compared_whole() {
+        let record = "test t ... FAILED
+  left: 10
+";
+        assert_eq!(compare_record(record, record), None);
+        // A changed figure on a later line is a different failure.
+        assert!(
+            compare_record(
+                record,
+                "test t ... FAILED
+  left: 7
+"
+            )
+            .is_some()
         );
+        assert!(
+            compare_record(
+                record,
+                "test t ... FAILED
+"
+            )
+            .is_some()
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_libtest_s_report_of_the_named_test_counts() {
+        let run = |stdout: &str, code: i32| process::Run {
+            ending: process::Ending::Exited(std::os::unix::process::ExitStatusExt::from_raw(
+                code << 8,
+            )),
+            stdout: stdout.into(),
+            stderr: String::new(),
+            elapsed: std::time::Duration::ZERO,
+        };
+        let failed = "running 1 test
+test t ... FAILED
+
+failures:
+
+---- t stdout ----
+boom
+";
+        assert!(matches!(
+            test_verdict("t", &run(failed, 101)),
+            Ok(Verdict::Failed(_))
+        ));
+        // A binary that fails without libtest naming the test is not the test failing.
+        assert!(
+            test_verdict(
+                "t",
+                &run(
+                    "running 1 test
+error: address in use
+",
+                    101
+                )
+            )
+            .is_err()
+        );
+        assert!(matches!(
+            test_verdict(
+                "t",
+                &run(
+                    "test t ... ok
+",
+                    0
+                )
+            ),
+            Ok(Verdict::Held(_))
+        ));
     }
 
     #[test]

@@ -20,22 +20,40 @@ pub fn check(run: &Run) -> Result<Problems> {
     let mut p = Vec::new();
     for l in &run.selected {
         let dest = copy(ctx, l, &out_root)?;
-        let mut cmd = process::cargo();
-        cmd.current_dir(&dest)
-            .args(["check", "--quiet", "--target-dir"])
-            .arg(&shared_target);
-        if l.kind() != Kind::CompileFail {
-            cmd.arg("--all-targets");
-        }
-        let build = cargo::json(&mut cmd)?;
+        let check = |args: &[&str]| {
+            let mut cmd = process::cargo();
+            cmd.current_dir(&dest)
+                .args(["check", "--quiet"])
+                .args(args)
+                .arg("--target-dir")
+                .arg(&shared_target);
+            cargo::json(&mut cmd)
+        };
         if l.kind() == Kind::CompileFail {
-            p.extend(compile_errors(ctx, l, &build, run.options.bless)?);
-        } else if !build.success() {
+            p.extend(compile_errors(ctx, l, &check(&[])?, run.options.bless)?);
+            continue;
+        }
+        // What `cargo run` / `cargo build` builds, alone: cargo turns on the features a
+        // dev-dependency asks for only when tests are built in the same command, so a
+        // feature missing from [dependencies] shows only here.
+        let reader_build = check(&[])?;
+        if !reader_build.success() {
             p.push(format!(
-                "{}: does not build when copied out of the workspace (to {}):\n{}",
+                "{}: `cargo build` of a copy fails (to {}): its [dependencies] lack something the code uses (a dev-dependency may supply it to the tests):\n{}",
                 l.manifest.display(),
                 ctx.rel(&dest),
-                build.report()
+                reader_build.report()
+            ));
+            continue;
+        }
+        // Then what `cargo test` builds.
+        let tests = check(&["--all-targets"])?;
+        if !tests.success() {
+            p.push(format!(
+                "{}: `cargo test` of a copy does not build (to {}):\n{}",
+                l.manifest.display(),
+                ctx.rel(&dest),
+                tests.report()
             ));
         }
     }

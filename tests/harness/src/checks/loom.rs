@@ -5,9 +5,9 @@
 
 use super::{Problems, Run, limits};
 use crate::cargo::{self, Build};
-use crate::declaration::{Kind, Listing};
+use crate::declaration::{Listing, LoomVerdict};
 use crate::process::{self, Ending};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -67,6 +67,41 @@ pub fn command(dir: &Path, target: &Path) -> Command {
 pub fn run_model(l: &Listing, dir: &Path, build: &Build) -> Result<(Problems, Duration)> {
     let model = l.claim.loom().unwrap_or_default();
     let who = l.manifest.display();
+    let Some(out) = run_binary(model, dir, build)? else {
+        return Ok((
+            vec![format!(
+                "{who}: names loom = \"{model}\", but no test of that exact name exists under --cfg loom"
+            )],
+            Duration::ZERO,
+        ));
+    };
+    if let Ending::TimedOut(limit) = out.ending {
+        return Ok((
+            vec![format!(
+                "{who}: loom model `{model}` did not finish within {} s",
+                limit.as_secs()
+            )],
+            out.elapsed,
+        ));
+    }
+    Ok((verdict(l, model, &out), out.elapsed))
+}
+
+/// How the listing's model ends, and its name (for a break's record).
+pub fn outcome_of(l: &Listing, dir: &Path, build: &Build) -> Result<(Outcome, String)> {
+    let model = l.claim.loom().unwrap_or_default().to_string();
+    let out = run_binary(&model, dir, build)?
+        .with_context(|| format!("no test named `{model}` exists under --cfg loom"))?;
+    anyhow::ensure!(
+        matches!(out.ending, Ending::Exited(_)),
+        "loom model `{model}` {}",
+        out.describe_ending()
+    );
+    Ok((outcome(out.success(), &out.both()), model))
+}
+
+/// The model's run, from whichever test binary has it (None if none does).
+fn run_binary(model: &str, dir: &Path, build: &Build) -> Result<Option<process::Run>> {
     for exe in build.tests_of(dir) {
         let out = process::run(
             Command::new(&exe.path)
@@ -75,77 +110,106 @@ pub fn run_model(l: &Listing, dir: &Path, build: &Build) -> Result<(Problems, Du
                 .env("RUST_BACKTRACE", "0"),
             limits::LOOM_MODEL,
         )?;
-        if out.stdout.contains("running 0 tests") {
-            continue;
+        if !out.stdout.contains("running 0 tests") {
+            return Ok(Some(out));
         }
-        if let Ending::TimedOut(limit) = out.ending {
-            return Ok((
-                vec![format!(
-                    "{who}: loom model `{model}` did not finish within {} s",
-                    limit.as_secs()
-                )],
-                out.elapsed,
-            ));
-        }
-        return Ok((verdict(l, model, &out), out.elapsed));
     }
-    Ok((
-        vec![format!(
-            "{who}: declares loom = \"{model}\", but no test of that exact name exists under --cfg loom"
-        )],
-        Duration::ZERO,
-    ))
+    Ok(None)
 }
 
-/// What loom's output says, without backtraces and addresses: the panic and deadlock
-/// lines and the assertion's values.
-fn essence(text: &str) -> String {
-    let keep: Vec<&str> = text
-        .lines()
-        .filter(|l| {
-            let t = l.trim_start();
-            t.contains("panicked at")
-                || t.starts_with("deadlock")
-                || t.contains("deadlock;")
-                || t.starts_with("assertion")
-                || t.starts_with("left:")
-                || t.starts_with("right:")
-                || t.starts_with("test result:")
-        })
-        .take(10)
-        .collect();
-    if keep.is_empty() {
-        cargo::tail(text, 15)
-    } else {
-        keep.join("\n") + "\n"
+/// How a loom model ended, read from its test binary's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every interleaving passed.
+    Passed,
+    /// The model's own code panicked in some interleaving (its assertion): the panic lines.
+    ModelPanicked(String),
+    /// loom reported a deadlock: its report.
+    Deadlock(String),
+    /// loom itself gave up (too many branches or threads, an internal error), or the
+    /// binary failed without a panic: the lines that say so.
+    Other(String),
+}
+
+/// loom's deadlock report: `deadlock; threads = [(Id(0), Blocked(..)), …]`.
+const DEADLOCK: &str = "deadlock; threads = [";
+
+/// Reads a finished model's output. A panic counts as the model's own only if it is raised
+/// in the listing's code (`panicked at src/…` or at the listing's path), not in loom's.
+pub fn outcome(success: bool, text: &str) -> Outcome {
+    if success {
+        return Outcome::Passed;
+    }
+    let text = crate::normalize::run_output(text);
+    if let Some(line) = text.lines().find(|l| l.contains(DEADLOCK)) {
+        return Outcome::Deadlock(format!("{}\n", line.trim()));
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(i) = lines.iter().position(|l| l.contains("panicked at ")) {
+        let at = lines[i].split("panicked at ").nth(1).unwrap_or("");
+        let message: Vec<&str> = lines[i..]
+            .iter()
+            .take_while(|l| !l.starts_with("note: ") && !l.starts_with("stack backtrace"))
+            .take(6)
+            .copied()
+            .collect();
+        let message = message.join("\n") + "\n";
+        let in_loom = at.starts_with("$CARGO/") || at.contains("/loom-");
+        return if in_loom {
+            Outcome::Other(message)
+        } else {
+            Outcome::ModelPanicked(message)
+        };
+    }
+    Outcome::Other(cargo::tail(&text, 15))
+}
+
+impl Outcome {
+    /// Whether this is the ending the kind requires.
+    pub fn is(&self, verdict: LoomVerdict) -> bool {
+        matches!(
+            (verdict, self),
+            (LoomVerdict::Passes, Outcome::Passed)
+                | (LoomVerdict::LosesAnUpdate, Outcome::ModelPanicked(_))
+                | (LoomVerdict::Deadlocks, Outcome::Deadlock(_))
+        )
+    }
+
+    /// What the reader sees running the model with `cargo test` (a "Break it" box).
+    pub fn reader(&self, model: &str) -> String {
+        match self {
+            Outcome::Passed => {
+                format!("test {model} ... ok\nloom explored every interleaving and none failed.\n")
+            }
+            Outcome::ModelPanicked(m) => {
+                format!(
+                    "test {model} ... FAILED\nIn one interleaving, the model's assertion fails:\n{m}"
+                )
+            }
+            Outcome::Deadlock(m) => format!("loom reports a deadlock:\n{m}"),
+            Outcome::Other(m) => format!("test {model} fails, but not as the book says:\n{m}"),
+        }
     }
 }
 
 fn verdict(l: &Listing, model: &str, out: &process::Run) -> Problems {
     let who = l.manifest.display();
-    let text = out.both();
-    let deadlock = text.contains("deadlock");
-    let tail = essence(&text);
-    let problem = match l.kind() {
-        Kind::LosesUpdates if out.success() => Some(format!(
-            "{who}: declared loses-updates, but loom explored every interleaving of `{model}` and none lost an update"
-        )),
-        Kind::LosesUpdates if deadlock || !text.contains("panicked") => Some(format!(
-            "{who}: declared loses-updates, but `{model}` failed some other way:\n{tail}"
-        )),
-        Kind::Deadlocks if out.success() => Some(format!(
-            "{who}: declared deadlocks, but loom found no deadlock in `{model}`"
-        )),
-        Kind::Deadlocks if !deadlock => Some(format!(
-            "{who}: declared deadlocks, but `{model}` failed without loom reporting a deadlock:\n{tail}"
-        )),
-        Kind::LosesUpdates | Kind::Deadlocks => None,
-        _ if !out.success() => Some(format!(
-            "{who}: loom found an interleaving where `{model}` fails:\n{tail}"
-        )),
-        _ => None,
+    let want = l.kind().facts().loom;
+    let got = outcome(out.success(), &out.both());
+    if got.is(want) {
+        return vec![];
+    }
+    let expected = match want {
+        LoomVerdict::Passes => "must pass every interleaving",
+        LoomVerdict::LosesAnUpdate => {
+            "must find an interleaving that fails its own assertion (a lost update)"
+        }
+        LoomVerdict::Deadlocks => "must make loom report a deadlock",
     };
-    problem.into_iter().collect()
+    vec![format!(
+        "{who}: loom model `{model}` {expected}, but:\n{}",
+        got.reader(model)
+    )]
 }
 
 #[cfg(test)]
@@ -153,11 +217,35 @@ mod unit {
     use super::*;
 
     #[test]
-    fn loom_output_is_cut_to_its_verdict() {
-        let out = "running 1 test\nthread 'm' panicked at src/main.rs:9:5:\ndeadlock; threads = [(Id(0), Blocked(..))]\nstack backtrace:\n   0: 0x55d5 - std::backtrace\n";
+    fn a_deadlock_needs_loom_s_report() {
+        let out = "running 1 test\nthread 'm' panicked at $CARGO/loom-0.7.2/src/rt/mod.rs:1:1:\ndeadlock; threads = [(Id(0), Blocked(..)), (Id(1), Blocked(..))]\nstack backtrace:\n";
         assert_eq!(
-            essence(out),
-            "thread 'm' panicked at src/main.rs:9:5:\ndeadlock; threads = [(Id(0), Blocked(..))]\n"
+            outcome(false, out),
+            Outcome::Deadlock(
+                "deadlock; threads = [(Id(0), Blocked(..)), (Id(1), Blocked(..))]\n".into()
+            )
         );
+        // The word alone, in some other failure, is not loom's report.
+        let other = "thread 'm' panicked at src/main.rs:9:5:\nno deadlock here\n";
+        assert!(!outcome(false, other).is(LoomVerdict::Deadlocks));
+    }
+
+    #[test]
+    fn a_lost_update_needs_the_model_s_own_assertion() {
+        let own = "thread 'm' panicked at src/main.rs:40:9:\nassertion `left == right` failed\n  left: 1\n right: 2\nnote: run with `RUST_BACKTRACE=1`\n";
+        let got = outcome(false, own);
+        assert!(got.is(LoomVerdict::LosesAnUpdate), "{got:?}");
+        assert!(got.reader("m").contains("left: 1"));
+        // loom giving up is not a lost update.
+        let branches = "thread 'm' panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/loom-0.7.2/src/rt/path.rs:247:13:\nModel exceeded maximum number of branches.\n";
+        assert!(!outcome(false, branches).is(LoomVerdict::LosesAnUpdate));
+        // Nor is a failure without a panic (an abort, a crash).
+        assert!(!outcome(false, "error: test failed, signal: 6\n").is(LoomVerdict::LosesAnUpdate));
+    }
+
+    #[test]
+    fn passing_is_only_success() {
+        assert!(outcome(true, "").is(LoomVerdict::Passes));
+        assert!(!outcome(false, "").is(LoomVerdict::Passes));
     }
 }

@@ -28,6 +28,27 @@ pub fn check(run: &Run) -> Result<Problems> {
         if passed.hit(&key) {
             continue;
         }
+        // A page showing a listing that hung earlier in this run is not run again.
+        let hung: Vec<String> = run
+            .hung_listings()
+            .iter()
+            .filter(|l| expanded.contains(&format!("id=\"listing-{}\"", l.label())))
+            .map(|l| {
+                format!(
+                    "{} ({})",
+                    l.manifest.display(),
+                    run.hung(&l.package).unwrap_or_default()
+                )
+            })
+            .collect();
+        if !hung.is_empty() {
+            p.push(format!(
+                "{}: not run by mdbook test: it shows a listing that hung earlier: {}",
+                ctx.page(&page),
+                hung.join("; ")
+            ));
+            continue;
+        }
         let mut cmd = crate::mdbook::command(ctx)?;
         cmd.args(["test", "--chapter", &page, "-L"]).arg(&deps_dir);
         eprintln!("  $ {}", process::describe(&cmd));

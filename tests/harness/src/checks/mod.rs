@@ -147,6 +147,32 @@ pub struct Run<'a> {
     pub all: &'a [Listing],
     /// The listings this run checks (`--listing`), else all.
     pub selected: Vec<&'a Listing>,
+    /// Listings whose program or test was killed for running too long earlier in this run,
+    /// by package, with that first failure: later steps don't wait on them again (a hang
+    /// costs one time limit, not one per step).
+    hung: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+impl Run<'_> {
+    /// The first hang of this listing in this run, if it hung.
+    pub fn hung(&self, package: &str) -> Option<String> {
+        self.hung.lock().ok()?.get(package).cloned()
+    }
+
+    /// Records that a listing hung (the first hang is kept: it is the one to look at).
+    pub fn mark_hung(&self, package: &str, what: String) {
+        if let Ok(mut hung) = self.hung.lock() {
+            hung.entry(package.to_string()).or_insert(what);
+        }
+    }
+
+    /// The listings that hung so far.
+    pub fn hung_listings(&self) -> Vec<&Listing> {
+        self.all
+            .iter()
+            .filter(|l| self.hung(&l.package).is_some())
+            .collect()
+    }
 }
 
 /// Time limits, stated once. A listing's program must finish in seconds; a test binary in
@@ -200,6 +226,7 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
         options,
         all: &all,
         selected,
+        hung: Default::default(),
     };
     let mut book_built = false;
     let mut breaks_summary = None;
@@ -303,6 +330,27 @@ impl Report {
             eprintln!("\n!!! NOT RUN: {}: {why}", step.title());
             eprintln!("!!! nothing this step checks was checked on this machine");
         }
+        // In CI (`CI=true`, as GitHub Actions and .ci/run set it) a step that could not
+        // run fails the run: a book must not be published with a check nobody ran.
+        let mut failed = self.failed;
+        if in_ci() {
+            for (step, why) in &self.not_run {
+                failed.push((
+                    *step,
+                    vec![format!(
+                        "did not run, and CI=true requires every step: {why} (install what is missing; see README.md)"
+                    )],
+                ));
+            }
+        }
+        let this = Report {
+            failed,
+            not_run: self.not_run,
+        };
+        this.verdict(took)
+    }
+
+    fn verdict(self, took: String) -> Result<()> {
         if self.failed.is_empty() {
             if self.not_run.is_empty() {
                 eprintln!("\nall checks passed in {took}");
@@ -323,6 +371,11 @@ impl Report {
         }
         bail!("the book's checks failed")
     }
+}
+
+/// Whether this is a CI run: `CI` set to anything but `false` or empty.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 fn seconds(d: Duration) -> String {

@@ -4,7 +4,7 @@
 
 use super::{Problems, Run, limits};
 use crate::context::Ctx;
-use crate::declaration::{Claim, Kind, Listing, StdoutMode};
+use crate::declaration::{Claim, Kind, Listing};
 use crate::process::{self, cargo};
 use anyhow::Result;
 use std::path::Path;
@@ -41,15 +41,34 @@ pub fn check(run: &Run) -> Result<Problems> {
         if l.kind() == Kind::Bench {
             p.extend(bench(ctx, l, exe)?);
         } else {
-            p.extend(verdict(ctx, l, exe)?);
+            let (mismatches, hung) = verdict(ctx, l, exe)?;
+            if hung {
+                run.mark_hung(
+                    &l.package,
+                    format!(
+                        "its program was killed after {} s in the outputs step",
+                        limits::PROGRAM.as_secs()
+                    ),
+                );
+            }
+            p.extend(mismatches.into_iter().map(|m| m.report));
         }
     }
     Ok(p)
 }
 
-/// Runs the program and checks everything its kind claims about the run.
-pub fn verdict(ctx: &Ctx, l: &Listing, exe: &Path) -> Result<Problems> {
-    let who = ctx.rel(&l.show);
+/// One way a run differs from what the book says, told twice: for the harness's report
+/// (naming the file at fault) and as the reader sees it in their own terminal after
+/// `cargo run` (what a "Break it" box shows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub report: String,
+    pub reader: String,
+}
+
+/// Runs the program and checks everything its kind claims about the run; also whether it
+/// hung (was killed at its limit).
+pub fn verdict(ctx: &Ctx, l: &Listing, exe: &Path) -> Result<(Vec<Mismatch>, bool)> {
     // No backtraces: a panic's message is what the checks and the book show.
     let out = process::run(
         Command::new(exe)
@@ -57,65 +76,96 @@ pub fn verdict(ctx: &Ctx, l: &Listing, exe: &Path) -> Result<Problems> {
             .env("RUST_BACKTRACE", "0"),
         limits::PROGRAM,
     )?;
+    let expected = fs_err::read_to_string(l.output_file())?;
+    let hung = !matches!(out.ending, process::Ending::Exited(_));
+    Ok((judge(ctx, l, &out, &expected), hung))
+}
+
+/// What is wrong with one run of the listing's program, if anything.
+pub fn judge(ctx: &Ctx, l: &Listing, out: &process::Run, expected: &str) -> Vec<Mismatch> {
+    let who = ctx.rel(&l.show);
+    let stderr = crate::normalize::run_output(&out.stderr);
     if !matches!(out.ending, process::Ending::Exited(_)) {
-        return Ok(vec![format!(
-            "{who}: {} (a listing must finish within {} s); what it printed before:\n{}",
-            out.describe_ending(),
-            limits::PROGRAM.as_secs(),
-            crate::cargo::tail(&out.both(), 15)
-        )]);
+        return vec![Mismatch {
+            report: format!(
+                "{who}: {} (a listing must finish within {} s); what it printed before:\n{}",
+                out.describe_ending(),
+                limits::PROGRAM.as_secs(),
+                crate::cargo::tail(&out.both(), 15)
+            ),
+            reader: format!(
+                "It never finishes: still running after {} s, when it was stopped. It had printed:\n{}",
+                limits::PROGRAM.as_secs(),
+                crate::cargo::tail(&out.stdout, 8)
+            ),
+        }];
     }
     let mut p = Vec::new();
     match &l.claim {
         Claim::Panics { panic, .. } => {
-            if out.code() != Some(101) {
-                p.push(format!(
-                    "{who}: declared kind `panics`, but it {} (a panic exits with 101)",
-                    out.describe_ending()
-                ));
-            }
-            if !out.stderr.contains("panicked at") || !out.stderr.contains(panic.as_str()) {
-                p.push(format!(
-                    "{who}: should panic with \"{panic}\", but stderr was:\n{}",
-                    out.stderr
-                ));
+            if out.code() != Some(101) || !stderr.contains("panicked at") {
+                p.push(Mismatch {
+                    report: format!(
+                        "{who}: kind `panics`, but it {} (a panic exits with 101)",
+                        out.describe_ending()
+                    ),
+                    reader: format!("It no longer panics: it {}.\n", out.describe_ending()),
+                });
+            } else if !stderr.contains(panic.as_str()) {
+                p.push(Mismatch {
+                    report: format!(
+                        "{who}: should panic with \"{panic}\", but stderr was:\n{stderr}"
+                    ),
+                    reader: format!("It panics with another message:\n{}", panic_lines(&stderr)),
+                });
             }
         }
-        _ if !out.success() => p.push(format!(
-            "{who}: declared kind `{}`, so it must exit 0, but it {}:\n{}",
-            l.kind().name(),
-            out.describe_ending(),
-            out.stderr
-        )),
+        _ if !out.success() => p.push(Mismatch {
+            report: format!(
+                "{who}: kind `{}`, so it must exit 0, but it {}:\n{stderr}",
+                l.kind().name(),
+                out.describe_ending(),
+            ),
+            reader: if stderr.contains("panicked at") {
+                format!("It panics (exit status 101):\n{}", panic_lines(&stderr))
+            } else {
+                format!(
+                    "It fails: it {}.\n{}",
+                    out.describe_ending(),
+                    crate::cargo::tail(&stderr, 6)
+                )
+            },
+        }),
         _ => {}
     }
-    let expected = fs_err::read_to_string(l.output_file())?;
-    let mode = l.claim.stdout().unwrap_or_default();
-    let (want, got) = match mode {
-        StdoutMode::Exact => (expected.clone(), out.stdout.clone()),
-        StdoutMode::Sorted => (sorted_lines(&expected), sorted_lines(&out.stdout)),
-    };
-    if want != got {
-        p.push(format!(
-            "{}: the book shows this output, but the listing printed something else{}:\n{}",
-            ctx.rel(&l.output_file()),
-            if mode == StdoutMode::Sorted {
-                " (compared as sorted lines)"
-            } else {
-                ""
-            },
-            crate::diff::lines(&want, &got)
-        ));
+    let unordered = l.claim.unordered();
+    if let Err((want, got)) = crate::expected::compare(expected, &out.stdout, unordered) {
+        let diff = crate::diff::lines(&want, &got);
+        p.push(Mismatch {
+            report: format!(
+                "{}: the book shows this output, but the listing printed something else{}:\n{diff}",
+                ctx.rel(&l.output_file()),
+                crate::expected::describe(unordered)
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default(),
+            ),
+            reader: format!("Its output no longer matches the book's:\n{diff}\n"),
+        });
     }
-    Ok(p)
+    p
 }
 
-fn sorted_lines(s: &str) -> String {
-    let mut lines: Vec<&str> = s.lines().collect();
-    lines.sort_unstable();
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out
+/// The panic lines of a program's stderr: `thread 'main' panicked at …` and its message.
+fn panic_lines(stderr: &str) -> String {
+    let mut lines = stderr
+        .lines()
+        .skip_while(|l| !l.contains("panicked at"))
+        .take_while(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+        .take(6)
+        .collect::<Vec<_>>()
+        .join("\n");
+    lines.push('\n');
+    lines
 }
 
 /// A quick run of a benchmark must measure the same rows as the committed results.
@@ -180,11 +230,5 @@ mod tests {
     fn table_rows_skip_header_and_rule() {
         let t = "| measure | a |\n|---|---|\n| spawn | 1 |\n| memory | 2 |\n";
         assert_eq!(table_rows(t), vec!["spawn", "memory"]);
-    }
-
-    #[test]
-    fn sorted_lines_ignore_order_only() {
-        assert_eq!(sorted_lines("b\na\n"), sorted_lines("a\nb"));
-        assert_ne!(sorted_lines("a\na\n"), sorted_lines("a\n"));
     }
 }

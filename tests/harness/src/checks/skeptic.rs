@@ -19,9 +19,22 @@ pub fn check(run: &Run) -> Result<Problems> {
     let fed = ctx.target().join("doctest/markdown");
     let mut expected = 0;
     let mut inputs = dependencies(ctx);
+    // A listing that hung earlier in this run is not run again here.
+    let hung = run.hung_listings();
+    let labels: Vec<String> = hung.iter().map(|l| l.label()).collect();
+    let mut p: Problems = hung
+        .iter()
+        .map(|l| {
+            format!(
+                "{}: not run by skeptic: {}",
+                l.manifest.display(),
+                run.hung(&l.package).unwrap_or_default()
+            )
+        })
+        .collect();
     for page in walk(&markdown_dir, "md")? {
         let text = fs_err::read_to_string(&page)?;
-        let filtered = markdown::without_compile_fail(&text);
+        let filtered = markdown::without_listings(&markdown::without_compile_fail(&text), &labels);
         expected += markdown::count_rust_blocks(&filtered).0;
         let rel = page.strip_prefix(&markdown_dir)?;
         inputs.str(&rel.display().to_string()).str(&filtered);
@@ -31,7 +44,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     let mut passed = Passed::load(ctx, "skeptic", !run.options.no_cache);
     if passed.hit(&key) {
         eprintln!("  skeptic: the book's code and dependencies are unchanged since it last passed");
-        return passed.save(run.options.is_full()).map(|_| vec![]);
+        return passed.save(run.options.is_full()).map(|_| p);
     }
     reset_target_on_new_dependencies(ctx)?;
     let mut cmd = process::cargo();
@@ -62,7 +75,7 @@ pub fn check(run: &Run) -> Result<Problems> {
                         .collect()
                 })
                 .unwrap_or_default();
-            return Ok(vec![format!(
+            p.push(format!(
                 "skeptic: {} block(s) failed: {}\n{}",
                 failed.len(),
                 failed.join("; "),
@@ -73,7 +86,8 @@ pub fn check(run: &Run) -> Result<Problems> {
                     .take(40)
                     .collect::<Vec<_>>()
                     .join("\n")
-            )]);
+            ));
+            return Ok(p);
         }
         _ => {
             let stuck: Vec<String> = out
@@ -83,7 +97,7 @@ pub fn check(run: &Run) -> Result<Problems> {
                 .filter_map(|l| l.strip_prefix("test ")?.split(' ').next())
                 .map(|name| name_block(ctx, &fed, name))
                 .collect();
-            return Ok(vec![format!(
+            p.push(format!(
                 "skeptic {}; blocks still running: {}",
                 out.describe_ending(),
                 if stuck.is_empty() {
@@ -91,19 +105,23 @@ pub fn check(run: &Run) -> Result<Problems> {
                 } else {
                     stuck.join("; ")
                 }
-            )]);
+            ));
+            return Ok(p);
         }
     }
     let ran = passed_count(&out.stdout);
     if ran != expected {
-        return Ok(vec![format!(
+        p.push(format!(
             "skeptic ran {ran} tests, but the book has {expected} Rust blocks that are not compile_fail"
-        )]);
+        ));
+        return Ok(p);
     }
     eprintln!("  skeptic: {ran} blocks passed");
-    passed.pass(key)?;
+    if p.is_empty() {
+        passed.pass(key)?;
+    }
     passed.save(run.options.is_full())?;
-    Ok(vec![])
+    Ok(p)
 }
 
 /// What the book's code compiles against: the lock file, the doctest crate, and the

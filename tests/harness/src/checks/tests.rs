@@ -29,11 +29,12 @@ pub fn check(run: &Run) -> Result<Problems> {
         }
         let mut names = BTreeSet::new();
         for exe in build.tests_of(&l.dir) {
-            p.extend(run_binary(
-                &l.manifest.display().to_string(),
-                &l.dir,
-                &exe.path,
-            )?);
+            let (problems, hung) =
+                run_binary(&l.manifest.display().to_string(), &l.dir, &exe.path)?;
+            if hung {
+                run.mark_hung(&l.package, "a test of it hung in the tests step".into());
+            }
+            p.extend(problems);
             names.extend(cargo::list_tests(&exe.path)?);
             let ignored = list_ignored(&exe.path)?;
             if !ignored.is_empty() {
@@ -59,7 +60,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     if run.options.is_full() {
         let harness = ctx.root.join("tests/harness");
         for exe in build.tests_of(&harness) {
-            p.extend(run_binary("tests/harness/Cargo.toml", &harness, &exe.path)?);
+            p.extend(run_binary("tests/harness/Cargo.toml", &harness, &exe.path)?.0);
         }
     }
     Ok(p)
@@ -105,44 +106,39 @@ pub fn test_command(exe: &Path, package_dir: &Path) -> Command {
     cmd
 }
 
-/// Runs one test binary under its limit; a hang names the listing and the test.
-fn run_binary(who: &str, package_dir: &Path, exe: &Path) -> Result<Problems> {
+/// Runs one test binary under its limit; a hang names the listing and the test. Also
+/// whether it hung.
+fn run_binary(who: &str, package_dir: &Path, exe: &Path) -> Result<(Problems, bool)> {
     let out = process::run_watching(
         &mut test_command(exe, package_dir),
         limits::TEST_BINARY,
         Some(process::libtest_stuck),
     )?;
     Ok(match out.ending {
-        Ending::Exited(s) if s.success() => vec![],
-        Ending::Exited(_) => vec![format!(
-            "{who}: tests failed ({}):\n{}",
-            exe.file_name().unwrap_or_default().to_string_lossy(),
-            failures(&out.stdout)
-        )],
-        _ => vec![format!(
-            "{who}: a test {} (limit {} s per test binary){}",
-            out.describe_ending(),
-            limits::TEST_BINARY.as_secs(),
-            stuck_tests(&out.stdout)
-        )],
+        Ending::Exited(s) if s.success() => (vec![], false),
+        Ending::Exited(_) => (
+            vec![format!(
+                "{who}: tests failed ({}):\n{}",
+                exe.file_name().unwrap_or_default().to_string_lossy(),
+                crate::libtest::failures(&out.stdout)
+            )],
+            false,
+        ),
+        _ => (
+            vec![format!(
+                "{who}: a test {} (limit {} s per test binary){}",
+                out.describe_ending(),
+                limits::TEST_BINARY.as_secs(),
+                stuck_tests(&out.stdout)
+            )],
+            true,
+        ),
     })
-}
-
-/// The part of libtest's output that says what failed.
-pub fn failures(stdout: &str) -> String {
-    match stdout.find("\nfailures:\n") {
-        Some(pos) => cargo::tail(&stdout[pos + 1..], 40),
-        None => cargo::tail(stdout, 20),
-    }
 }
 
 /// "test x has been running for over 60 seconds" names the hung tests.
 fn stuck_tests(stdout: &str) -> String {
-    let stuck: Vec<&str> = stdout
-        .lines()
-        .filter(|l| process::libtest_stuck(l))
-        .filter_map(|l| l.strip_prefix("test ")?.split(" has been").next())
-        .collect();
+    let stuck = crate::libtest::stuck(stdout);
     if stuck.is_empty() {
         String::new()
     } else {
