@@ -45,9 +45,14 @@ mod tests {
 
     #[test]
     fn worker_threads_sets_the_number_of_workers() {
-        for n in 1..=4 {
-            assert_eq!(runtime_with(n).metrics().num_workers(), n);
-        }
+        let started: Vec<usize> = (1..=4)
+            .map(|n| runtime_with(n).metrics().num_workers())
+            .collect();
+        // The message names no count: which one differs depends on the machine's CPUs.
+        assert!(
+            started == [1, 2, 3, 4],
+            "each runtime must start exactly the workers it asked for"
+        );
     }
 
     #[test]
@@ -57,6 +62,10 @@ mod tests {
             .ok()
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(cpus);
-        assert_eq!(Runtime::new().unwrap().metrics().num_workers(), expected);
+        let workers = Runtime::new().unwrap().metrics().num_workers();
+        assert!(
+            workers == expected,
+            "the default runtime must start one worker per CPU"
+        );
     }
 }
