@@ -110,16 +110,6 @@ pub fn stream(cmd: &mut Command, limit: Duration) -> Result<Ending> {
     Ok(ending)
 }
 
-/// Runs a command with its output going to the terminal and no limit (an interactive
-/// command such as `mdbook serve`); Ok(false) if it failed.
-pub fn status(cmd: &mut Command) -> Result<bool> {
-    eprintln!("  $ {}", describe(cmd));
-    let status = cmd
-        .status()
-        .with_context(|| format!("starting {}", describe(cmd)))?;
-    Ok(status.success())
-}
-
 pub fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
@@ -264,17 +254,12 @@ fn wait_or_kill(
     Ok((ending, started.elapsed()))
 }
 
-/// The old interface, kept for the Go step: captured output, None if it had to be killed.
+/// The old interface, kept for the browser step: captured output, None if it had to be
+/// killed.
 pub struct Output {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
-}
-
-impl Output {
-    pub fn both(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
 }
 
 pub fn capture(cmd: &mut Command, timeout: Duration) -> Result<Option<Output>> {

@@ -14,6 +14,9 @@ use std::process::Command;
 /// agree). Part of every cache key.
 pub const TOOLS: &[(&str, &str)] = &[("mdbook", "0.4.51"), ("mdbook-admonish", "1.20.0")];
 
+/// How long one apt-get command (an update, or installing Chromium or Go) may take.
+const APT_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// A program a step needs that may be missing: its names on the PATH, Debian's package
 /// for it, and the step that uses it.
 pub struct External {
@@ -126,9 +129,11 @@ pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<O
             "--no-install-recommends",
             package,
         ]);
-        if !crate::process::status(&mut install)? {
-            crate::process::status(Command::new("apt-get").args(["update", "-q"]))?;
-            crate::process::status(&mut install)?;
+        // apt-get under a limit that kills its process group, as every command here.
+        let ok = |ending| matches!(ending, crate::process::Ending::Exited(s) if s.success());
+        if !ok(crate::process::stream(&mut install, APT_LIMIT)?) {
+            crate::process::stream(Command::new("apt-get").args(["update", "-q"]), APT_LIMIT)?;
+            crate::process::stream(&mut install, APT_LIMIT)?;
         }
     }
     Ok(on_path(names))
