@@ -178,7 +178,13 @@ impl TryFrom<RawTrials> for Trials {
         let judge = match (t.bug_if_stdout, t.complete) {
             (Some(_), Some(_)) => bail!("[trials] takes bug_if_stdout or complete, not both"),
             (Some(stdout), None) => Judge::BugIfStdout(stdout),
-            (None, Some(file)) => Judge::Complete(file),
+            (None, Some(file)) => {
+                // Beside the program, so the trial cache's key (its directory) covers it.
+                if file.is_empty() || file.contains(['/', '\\']) || file.starts_with('.') {
+                    bail!("[trials] complete = {file:?}: name a file in the program's directory");
+                }
+                Judge::Complete(file)
+            }
             (None, None) => Judge::Tally,
         };
         let race = match (t.race_runs, t.race_min_percent) {
@@ -421,6 +427,9 @@ mod tests {
         assert!(trials("min_percent = 101.0").is_err());
         assert!(trials("max_percent = -1.0").is_err());
         assert!(trials("min_percent = 1.0\nbug_if_stdout = \"x\"\ncomplete = \"c\"").is_err());
+        assert!(trials("min_percent = 1.0\ncomplete = \"../other/c.txt\"").is_err());
+        assert!(trials("min_percent = 1.0\ncomplete = \"sub/c.txt\"").is_err());
+        assert!(trials("min_percent = 1.0\ncomplete = \"\"").is_err());
         assert!(trials("min_percent = 1.0\nrace_runs = 20").is_err());
         assert!(trials("min_percent = 1.0\nrace_min_percent = 50.0").is_err());
         assert!(trials("min_percent = 1.0\nrace_runs = 0\nrace_min_percent = 50.0").is_err());

@@ -21,6 +21,24 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// The share as a record shows it: one decimal, or as many more as it takes for a
+    /// share that is neither none nor all to read as neither ("0.02 %", not "0.0 %").
+    pub fn percent_text(&self) -> String {
+        let pct = self.percent();
+        for decimals in 1..=6 {
+            let text = format!("{pct:.decimals$}");
+            let shown_as = text.parse::<f64>().unwrap_or(pct);
+            let misleads = (self.shown > 0 && shown_as == 0.0)
+                || (self.shown < self.runs && shown_as == 100.0);
+            if !misleads {
+                return text;
+            }
+        }
+        format!("{pct}")
+    }
+}
+
 impl std::fmt::Display for Tally {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} of {}", self.shown, self.runs)
@@ -65,21 +83,21 @@ impl Record {
 /// The paragraph for a record and the claims it was measured against.
 pub fn render(r: &Record, t: &Trials) -> String {
     let mut text = format!(
-        "Measured with {} on {}, {}: {} in **{} runs** ({:.1} %).",
+        "Measured with {} on {}, {}: {} in **{} runs** ({} %).",
         r.go,
         r.machine,
         r.date,
         t.bug,
         r.bug,
-        r.bug.percent(),
+        r.bug.percent_text(),
     );
     let again = "again whenever the program, its claims, Go or the machine change, and requires";
     match (&r.race, &t.race) {
         (Some(race), Some(claim)) => text.push_str(&format!(
-            " Built with `-race`, it reported the data race in **{race} runs** ({:.1} %). \
+            " Built with `-race`, it reported the data race in **{race} runs** ({} %). \
              `cargo xtask test` measures both {again} the first in {} of runs, the race \
              report in {}.\n",
-            race.percent(),
+            race.percent_text(),
             t.band.describe(),
             claim.band().describe(),
         )),
@@ -250,6 +268,19 @@ mod tests {
         assert_eq!(parse_tally("17 of"), None);
         assert_eq!(parse_tally("of 200"), None);
         assert_eq!(parse_tally(""), None);
+    }
+
+    #[test]
+    fn shares_never_read_as_none_or_all_when_they_are_not() {
+        let text = |shown, runs| Tally { shown, runs }.percent_text();
+        assert_eq!(text(4, 20_000), "0.02");
+        assert_eq!(text(1, 100_000), "0.001");
+        assert_eq!(text(19_999, 20_000), "99.995");
+        assert_eq!(text(0, 100_000), "0.0");
+        assert_eq!(text(200, 200), "100.0");
+        assert_eq!(text(195, 200), "97.5");
+        assert_eq!(text(1, 3), "33.3");
+        assert_eq!(text(1535, 20_000), "7.7");
     }
 
     #[test]
