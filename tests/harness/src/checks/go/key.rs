@@ -6,8 +6,8 @@
 //! runtime reads (GOMAXPROCS, GOGC, GODEBUG…); the machine (CPU model, CPU count and
 //! GOMAXPROCS as Go reports them); and, through `cache::key`, this harness's own build.
 
-use super::claims::Program;
 use super::machine::Machine;
+use super::programs::Program;
 use super::tool::Go;
 use crate::cache::{self, Hasher};
 use anyhow::Result;
@@ -138,7 +138,7 @@ pub fn program_files(
         }
     }
     for dir in deps {
-        paths.extend(super::claims::go_files(dir));
+        paths.extend(super::programs::go_files(dir));
     }
     paths.sort();
     paths.dedup();

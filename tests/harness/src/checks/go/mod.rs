@@ -1,7 +1,8 @@
 //! The Go side of the book: every Go snippet the pages show is a `.go` file under `go/`
 //! (`pages`) that this step formats, vets and builds (`tool`; each program on its own,
-//! which also proves it links), runs where the book shows it running, and, for programs the book calls buggy, runs many times to measure how
-//! often the bug shows (`runs`), each program as its `claims.toml` declares (`claims`).
+//! which also proves it links), runs where the book shows it running, and, for programs
+//! the book calls buggy, runs many times to measure how often the bug shows (`runs`),
+//! each program (`programs`) as its `claims.toml` declares (`claims`).
 //!
 //! A measured program's `results.md` is what the page includes (`results`): the
 //! frequency, with the Go version, the machine as Go sees it (`machine`) and the date
@@ -15,6 +16,7 @@ mod dates;
 mod key;
 mod machine;
 mod pages;
+mod programs;
 mod results;
 mod runs;
 mod tool;
@@ -22,7 +24,8 @@ mod tool;
 use super::{Problems, Run};
 use crate::cache::Passed;
 use anyhow::{Context, Result};
-use claims::{Program, Trials};
+use claims::Trials;
+use programs::Program;
 use results::{Record, Tally};
 use std::path::PathBuf;
 use tool::{Build, Go};
@@ -33,7 +36,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
     let mut problems = pages::check(ctx)?;
     let go_dir = ctx.root.join("go");
-    let programs = match claims::load_programs(&go_dir) {
+    let programs = match programs::load(&go_dir) {
         Ok(p) => p,
         Err(e) => {
             problems.push(format!("{e:#}"));

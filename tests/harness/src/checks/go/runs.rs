@@ -3,7 +3,8 @@
 //! and its `-race` build, counting the runs that report the race. Every run is under a
 //! time limit that kills its process group; a run that misbehaves is an error naming it.
 
-use super::claims::{Judge, Program, RunClaim, StdoutMode, Trials};
+use super::claims::{Judge, RunClaim, StdoutMode, Trials};
+use super::programs::Program;
 use super::results::{Tally, parse_tally};
 use crate::checks::limits;
 use crate::process::{self, Ending};

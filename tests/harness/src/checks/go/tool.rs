@@ -3,7 +3,7 @@
 //! building one program.
 
 use super::Problems;
-use super::claims::Program;
+use super::programs::Program;
 use crate::process::{self, Ending};
 use anyhow::{Result, bail};
 use std::collections::BTreeMap;
