@@ -4,8 +4,8 @@
 //! `context` (the paths, read once), `declaration` (what each listing claims), `markdown`
 //! (the one fence and directive parser), `preprocess` (rendering listings into pages),
 //! `process` (commands under time limits), `cargo`, `cache`, `normalize`, `diff`,
-//! `mdbook` and `tools` (the book tools), `go` (the Go side) and `checks` (the steps of
-//! `cargo xtask test`, one file each, and their runner).
+//! `mdbook` and `tools` (the book tools), and `checks` (the steps of `cargo xtask test`,
+//! one file or folder each, the Go side in `checks/go/`, and their runner).
 
 mod cache;
 mod cargo;
@@ -14,7 +14,6 @@ mod context;
 mod declaration;
 mod diff;
 mod expected;
-mod go;
 mod libtest;
 mod markdown;
 mod mdbook;

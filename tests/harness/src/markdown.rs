@@ -40,20 +40,73 @@ impl CodeBlock {
 
 /// Every fenced code block of a Markdown text, in order.
 pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
-    Parser::new(text)
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
+    fenced_blocks(text).into_iter().map(|f| f.block).collect()
+}
+
+/// A fenced code block with what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fenced {
+    pub block: CodeBlock,
+    /// Each line of its contents, with its 1-based line number in the text.
+    pub lines: Vec<(usize, String)>,
+    /// Whether a closing fence ends it (CommonMark runs an unclosed fence to the end of
+    /// the text, or of the list item or quote holding it).
+    pub closed: bool,
+}
+
+/// Every fenced code block of a Markdown text with its contents, in order.
+pub fn fenced_blocks(text: &str) -> Vec<Fenced> {
+    let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+    let mut blocks = Vec::new();
+    let mut open: Option<Fenced> = None;
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-                Some(CodeBlock {
-                    info: info.trim().to_string(),
-                    line: text[..range.start].matches('\n').count() + 1,
-                    start,
-                })
+                open = Some(Fenced {
+                    block: CodeBlock {
+                        info: info.trim().to_string(),
+                        line: line_of(range.start),
+                        start,
+                    },
+                    lines: Vec::new(),
+                    closed: has_closing_fence(&text[range]),
+                });
             }
-            _ => None,
-        })
-        .collect()
+            Event::Text(contents) => {
+                if let Some(f) = open.as_mut() {
+                    let first = line_of(range.start);
+                    for (i, l) in contents.lines().enumerate() {
+                        f.lines.push((first + i, l.to_string()));
+                    }
+                }
+            }
+            Event::End(Tag::CodeBlock(_)) => blocks.extend(open.take()),
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// Whether the source of a fenced block (opening fence first) ends with a closing fence:
+/// the opening fence's character, at least as many times, alone on the last line (after
+/// any quote markers and indentation).
+fn has_closing_fence(source: &str) -> bool {
+    let mut lines = source.lines();
+    let Some(opening) = lines.next() else {
+        return false;
+    };
+    let fence = opening.trim_start_matches(|c| c != '`' && c != '~');
+    let Some(c) = fence.chars().next() else {
+        return false;
+    };
+    let length = fence.chars().take_while(|&x| x == c).count();
+    lines.next_back().is_some_and(|last| {
+        let last = last
+            .trim_start_matches(|x: char| x == '>' || x.is_whitespace())
+            .trim_end();
+        last.len() >= length && last.chars().all(|x| x == c)
+    })
 }
 
 /// (all Rust blocks, of which `compile_fail`) in one Markdown text.
@@ -154,6 +207,31 @@ mod tests {
         );
         assert_eq!(count_rust_blocks(md), (3, 1));
         assert_eq!(code_blocks(md)[0].line, 2);
+    }
+
+    #[test]
+    fn fenced_blocks_hold_their_lines_and_know_whether_they_close() {
+        let md = "a\n```go\nx\n\ny\n```\n> ~~~go\n> q\n> ~~~\n\n- ````go\n  z\n  ````\n\n\
+                  ```go\n````\nnot closed by a different length? yes: longer closes\n\n\
+                  ~~~go\n```\nstill open\n";
+        let blocks = fenced_blocks(md);
+        let l = |n: usize, s: &str| (n, s.to_string());
+        let expected = [
+            (2, vec![l(3, "x"), l(4, ""), l(5, "y")], true),
+            (7, vec![l(8, "q")], true),
+            (11, vec![l(12, "z")], true),
+            (15, vec![], true),
+            (19, vec![l(20, "```"), l(21, "still open")], false),
+        ];
+        assert_eq!(blocks.len(), expected.len());
+        for (b, (line, lines, closed)) in blocks.iter().zip(expected) {
+            assert_eq!((b.block.line, &b.lines, b.closed), (line, &lines, closed));
+        }
+        assert!(!fenced_blocks("```go\n")[0].closed);
+        assert!(
+            !fenced_blocks("````go\nx\n```\n")[0].closed,
+            "a shorter fence does not close"
+        );
     }
 
     #[test]

@@ -112,12 +112,6 @@ pub fn stream(cmd: &mut Command, limit: Duration) -> Result<Ending> {
     Ok(ending)
 }
 
-/// Runs a command with its output going to the terminal under `limit`; Ok(false) if it
-/// failed or was killed.
-pub fn status_within(cmd: &mut Command, limit: Duration) -> Result<bool> {
-    Ok(matches!(stream(cmd, limit)?, Ending::Exited(s) if s.success()))
-}
-
 pub fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
@@ -264,17 +258,12 @@ fn wait_or_kill(
     Ok((ending, started.elapsed()))
 }
 
-/// The old interface, kept for the Go step: captured output, None if it had to be killed.
+/// The old interface, kept for the browser step: captured output, None if it had to be
+/// killed.
 pub struct Output {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
-}
-
-impl Output {
-    pub fn both(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
 }
 
 pub fn capture(cmd: &mut Command, timeout: Duration) -> Result<Option<Output>> {

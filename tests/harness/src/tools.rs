@@ -14,6 +14,9 @@ use std::process::Command;
 /// agree). Part of every cache key.
 pub const TOOLS: &[(&str, &str)] = &[("mdbook", "0.4.51"), ("mdbook-admonish", "1.20.0")];
 
+/// How long one apt-get command (an update, or installing Chromium or Go) may take.
+const APT_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// A program a step needs that may be missing: its names on the PATH, Debian's package
 /// for it, and the step that uses it.
 pub struct External {
@@ -126,11 +129,11 @@ pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<O
             "--no-install-recommends",
             package,
         ]);
-        // apt-get waits on locks and mirrors: bounded like everything else the harness runs.
-        let limit = std::time::Duration::from_secs(20 * 60);
-        if !crate::process::status_within(&mut install, limit)? {
-            crate::process::status_within(Command::new("apt-get").args(["update", "-q"]), limit)?;
-            crate::process::status_within(&mut install, limit)?;
+        // apt-get under a limit that kills its process group, as every command here.
+        let ok = |ending| matches!(ending, crate::process::Ending::Exited(s) if s.success());
+        if !ok(crate::process::stream(&mut install, APT_LIMIT)?) {
+            crate::process::stream(Command::new("apt-get").args(["update", "-q"]), APT_LIMIT)?;
+            crate::process::stream(&mut install, APT_LIMIT)?;
         }
     }
     Ok(on_path(names))

@@ -7,6 +7,7 @@ mod breaks;
 mod browser;
 mod copy_out;
 mod declarations;
+mod go;
 mod loom;
 mod mdbook_test;
 mod mutants;
@@ -120,7 +121,8 @@ pub struct Options {
     /// Ignore what passed before: re-check everything.
     #[arg(long)]
     pub no_cache: bool,
-    /// Record what breaks print (breaks/<N>.txt) instead of comparing with it.
+    /// Record what breaks print (breaks/<N>.txt) instead of comparing with it, and measure
+    /// the Go trials afresh into their results.md.
     #[arg(long)]
     pub bless: bool,
 }
@@ -253,10 +255,7 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
             Step::Tests => tests::check(&run),
             Step::CopyOut => copy_out::check(&run),
             Step::Loom => loom::check(&run),
-            Step::Go => {
-                crate::go::BLESS.store(options.bless, std::sync::atomic::Ordering::Relaxed);
-                crate::go::check(&ctx.root)
-            }
+            Step::Go => go::check(&run),
             Step::Mutants => mutants::check(&run),
             Step::Breaks => {
                 let (problems, summary) = breaks::check(&run)?;

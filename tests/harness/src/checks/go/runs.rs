@@ -1,0 +1,240 @@
+//! Running a built program: once, as `[run]` declares (exit status, stderr, stdout against
+//! `output.txt`); many times, as `[trials]` declares, counting the runs that show the bug;
+//! and its `-race` build, counting the runs that report the race. Every run is under a
+//! time limit that kills its process group; a run that misbehaves is an error naming it.
+
+use super::claims::{Judge, RunClaim, StdoutMode, Trials};
+use super::programs::Program;
+use super::results::{Tally, parse_tally};
+use crate::checks::limits;
+use crate::process::{self, Ending};
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// How long a program's own batch of trials (`-trials N`) may take.
+pub const TRIAL_BATCH: Duration = Duration::from_secs(180);
+
+/// Runs `exe` with `args` under `limit`; an error if it had to be killed.
+fn run(exe: &Path, args: &[&str], limit: Duration) -> Result<process::Run> {
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    let out = process::run(&mut cmd, limit)?;
+    if let Ending::Exited(_) = out.ending {
+        return Ok(out);
+    }
+    bail!(
+        "{} {}; it printed:\n{}",
+        process::describe(&cmd),
+        out.describe_ending(),
+        out.both()
+    )
+}
+
+/// What is wrong with one run against its `[run]` claim (none: as the book shows it).
+pub fn run_once(p: &Program, claim: &RunClaim, exe: &Path) -> Result<Vec<String>> {
+    let expected = fs_err::read_to_string(p.dir.join("output.txt"))
+        .with_context(|| format!("declares [run] but {} is missing", p.beside("output.txt")))?;
+    let out = run(exe, &[], limits::PROGRAM)?;
+    let mut problems = Vec::new();
+    if out.code() != Some(claim.exit) {
+        problems.push(format!(
+            "{}, declared exit = {}; stderr:\n{}",
+            out.describe_ending(),
+            claim.exit,
+            out.stderr.trim_end()
+        ));
+    }
+    if let Some(s) = &claim.stderr_contains
+        && !out.stderr.contains(s.as_str())
+    {
+        problems.push(format!(
+            "stderr does not contain {s:?}; it was:\n{}",
+            out.stderr.trim_end()
+        ));
+    }
+    if !same_stdout(claim.stdout, &out.stdout, &expected) {
+        problems.push(format!(
+            "stdout differs from {} ({:?}); it printed:\n{}",
+            p.beside("output.txt"),
+            claim.stdout,
+            out.stdout
+        ));
+    }
+    Ok(problems)
+}
+
+fn same_stdout(mode: StdoutMode, printed: &str, expected: &str) -> bool {
+    match mode {
+        StdoutMode::Exact => printed == expected,
+        StdoutMode::Sorted => sorted_lines(printed) == sorted_lines(expected),
+    }
+}
+
+fn sorted_lines(s: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = s.lines().collect();
+    v.sort_unstable();
+    v
+}
+
+/// In how many of the declared runs the bug showed.
+pub fn measure(p: &Program, t: &Trials, exe: &Path) -> Result<Tally> {
+    let complete = match &t.judge {
+        Judge::Complete(file) => Some(
+            fs_err::read_to_string(p.dir.join(file))
+                .with_context(|| format!("{} (declared complete)", p.beside(file)))?,
+        ),
+        Judge::Tally => return measure_in_process(t.runs, exe),
+        Judge::BugIfStdout(_) => None,
+    };
+    let mut shown = 0;
+    for _ in 0..t.runs {
+        let out = run(exe, &[], limits::PROGRAM)?;
+        if !out.success() {
+            bail!("a run {}:\n{}", out.describe_ending(), out.both());
+        }
+        let bug = match (&t.judge, &complete) {
+            (Judge::BugIfStdout(b), _) => &out.stdout == b,
+            (_, Some(c)) => sorted_lines(&out.stdout) != sorted_lines(c),
+            _ => unreachable!("a tally is measured in one process, above"),
+        };
+        shown += u32::from(bug);
+    }
+    Ok(Tally {
+        shown,
+        runs: t.runs,
+    })
+}
+
+/// The program runs every trial itself: `-trials N` prints "K of N", N the runs asked for.
+fn measure_in_process(runs: u32, exe: &Path) -> Result<Tally> {
+    let n = runs.to_string();
+    let out = run(exe, &["-trials", &n], TRIAL_BATCH)?;
+    if !out.success() {
+        bail!(
+            "-trials {n} {}; it printed:\n{}",
+            out.describe_ending(),
+            out.both()
+        );
+    }
+    tally_of(&out.stdout, runs)
+}
+
+/// The "K of N" a `-trials N` run printed, N as asked and K at most N.
+fn tally_of(stdout: &str, runs: u32) -> Result<Tally> {
+    match parse_tally(stdout) {
+        Some(t) if t.runs == runs && t.shown <= t.runs => Ok(t),
+        _ => bail!(
+            "-trials {runs} should print \"K of {runs}\" (K at most {runs}), printed {stdout:?}"
+        ),
+    }
+}
+
+/// In how many of `runs` runs the `-race` build reported a data race.
+pub fn measure_race(exe: &Path, runs: u32) -> Result<Tally> {
+    let mut reported = 0;
+    for _ in 0..runs {
+        let out = run(exe, &[], limits::PROGRAM)?;
+        match out.code() {
+            // 66: the race detector's exit status after a report.
+            Some(66) if out.stderr.contains("WARNING: DATA RACE") => reported += 1,
+            Some(0) => {}
+            _ => bail!("the -race build {}:\n{}", out.describe_ending(), out.both()),
+        }
+    }
+    Ok(Tally {
+        shown: reported,
+        runs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdout_modes() {
+        assert!(same_stdout(StdoutMode::Exact, "a\nb\n", "a\nb\n"));
+        assert!(!same_stdout(StdoutMode::Exact, "b\na\n", "a\nb\n"));
+        assert!(!same_stdout(StdoutMode::Exact, "a\nb", "a\nb\n"));
+        assert!(same_stdout(StdoutMode::Sorted, "b\na\n", "a\nb\n"));
+        assert!(!same_stdout(StdoutMode::Sorted, "a\na\n", "a\nb\n"));
+        assert!(!same_stdout(StdoutMode::Sorted, "a\n", "a\nb\n"));
+    }
+
+    #[test]
+    fn trial_tallies_must_match_the_runs_asked_for() {
+        assert_eq!(
+            tally_of("996 of 1000\n", 1000).unwrap(),
+            Tally {
+                shown: 996,
+                runs: 1000
+            }
+        );
+        for wrong in [
+            "996 of 100\n",
+            "1001 of 1000\n",
+            "lost 3 of 1000\n",
+            "",
+            "3 of 1000\nmore\n",
+        ] {
+            let e = tally_of(wrong, 1000).unwrap_err();
+            assert!(
+                format!("{e}").contains("should print \"K of 1000\""),
+                "{wrong:?}: {e}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn runs_are_judged_and_hangs_are_errors() {
+        let dir = std::env::temp_dir().join(format!("go-runs-{}", std::process::id()));
+        let _ = fs_err::remove_dir_all(&dir);
+        fs_err::create_dir_all(&dir).unwrap();
+        let script = |name: &str, body: &str| {
+            use std::os::unix::fs::PermissionsExt;
+            let path = dir.join(name);
+            fs_err::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+            fs_err::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            path
+        };
+        let t = |judge: Judge| Trials {
+            runs: 3,
+            bug: "b".into(),
+            band: super::super::claims::Band {
+                min: 50.0,
+                max: 100.0,
+            },
+            judge,
+            race: None,
+        };
+        let p = Program {
+            dir: dir.clone(),
+            name: "x".into(),
+            claims: super::super::claims::parse("").unwrap(),
+        };
+        let fives = script("fives", "echo 5");
+        let measured = measure(&p, &t(Judge::BugIfStdout("5\n".into())), &fives).unwrap();
+        assert_eq!(measured, Tally { shown: 3, runs: 3 });
+        let measured = measure(&p, &t(Judge::BugIfStdout("4\n".into())), &fives).unwrap();
+        assert_eq!(measured.shown, 0);
+        let tally = script("tally", "[ \"$1\" = -trials ] && echo \"1 of $2\"");
+        assert_eq!(measure(&p, &t(Judge::Tally), &tally).unwrap().shown, 1);
+        let failing = script("failing", "exit 1");
+        let e = measure(&p, &t(Judge::BugIfStdout(String::new())), &failing).unwrap_err();
+        assert!(format!("{e}").contains("a run exited with"), "{e}");
+        let race = script("race", "echo 'WARNING: DATA RACE' >&2; exit 66");
+        assert_eq!(measure_race(&race, 2).unwrap(), Tally { shown: 2, runs: 2 });
+        assert!(measure_race(&failing, 2).is_err());
+        let e = run(
+            &script("hang", "sleep 600"),
+            &[],
+            Duration::from_millis(200),
+        )
+        .unwrap_err();
+        assert!(format!("{e}").contains("was still running after"), "{e}");
+        fs_err::remove_dir_all(&dir).unwrap();
+    }
+}
