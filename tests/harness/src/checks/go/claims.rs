@@ -5,7 +5,7 @@
 //! vet = ["loop variable i captured by func literal"] # expected findings; none by default
 //!
 //! [run]                       # run once: stdout must equal output.txt
-//! stdout = "sorted"           # or "exact" (the default)
+//! unordered = ["1-6"]         # lines of output.txt that may come in any order (default: none)
 //! exit = 2                    # the exit status (default 0)
 //! stderr_contains = "panic: something went wrong"
 //!
@@ -37,20 +37,13 @@ pub struct Claims {
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RunClaim {
+    /// Lines of output.txt (from 1, `"2-5"`) printed by goroutines running at once, which
+    /// may come in any order; every other line must come exactly where the file shows it.
     #[serde(default)]
-    pub stdout: StdoutMode,
+    pub unordered: Vec<crate::expected::LineRange>,
     #[serde(default)]
     pub exit: i32,
     pub stderr_contains: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize, PartialEq, Clone, Copy)]
-#[serde(rename_all = "lowercase")]
-pub enum StdoutMode {
-    #[default]
-    Exact,
-    /// The same lines in any order.
-    Sorted,
 }
 
 /// `[trials]`: a bug the book describes, measured.
@@ -229,12 +222,12 @@ mod tests {
     #[test]
     fn claims_parse_with_defaults() {
         let c = parse(
-            "vet = [\"captured\"]\n[run]\nstdout = \"sorted\"\n[trials]\nruns = 10\nbug = \"b\"\nmin_percent = 95.0\n",
+            "vet = [\"captured\"]\n[run]\nunordered = [\"1-2\"]\n[trials]\nruns = 10\nbug = \"b\"\nmin_percent = 95.0\n",
         )
         .unwrap();
         assert_eq!(c.vet, vec!["captured".to_string()]);
         let run = c.run.unwrap();
-        assert_eq!(run.stdout, StdoutMode::Sorted);
+        assert_eq!(run.unordered.len(), 1);
         assert_eq!(run.exit, 0);
         let t = c.trials.unwrap();
         assert_eq!(

@@ -3,7 +3,7 @@
 //! and its `-race` build, counting the runs that report the race. Every run is under a
 //! time limit that kills its process group; a run that misbehaves is an error naming it.
 
-use super::claims::{Judge, RunClaim, StdoutMode, Trials};
+use super::claims::{Judge, RunClaim, Trials};
 use super::programs::Program;
 use super::results::{Tally, parse_tally};
 use crate::checks::limits;
@@ -54,22 +54,21 @@ pub fn run_once(p: &Program, claim: &RunClaim, exe: &Path) -> Result<Vec<String>
             out.stderr.trim_end()
         ));
     }
-    if !same_stdout(claim.stdout, &out.stdout, &expected) {
+    if let Err(e) = crate::expected::validate(&claim.unordered, expected.lines().count()) {
+        problems.push(format!("{}: `unordered`: {e}", p.beside("claims.toml")));
+    } else if let Err((want, got)) =
+        crate::expected::compare(&expected, &out.stdout, &claim.unordered)
+    {
         problems.push(format!(
-            "stdout differs from {} ({:?}); it printed:\n{}",
+            "stdout differs from {}{}:\n{}",
             p.beside("output.txt"),
-            claim.stdout,
-            out.stdout
+            crate::expected::describe(&claim.unordered)
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default(),
+            crate::diff::lines(&want, &got)
         ));
     }
     Ok(problems)
-}
-
-fn same_stdout(mode: StdoutMode, printed: &str, expected: &str) -> bool {
-    match mode {
-        StdoutMode::Exact => printed == expected,
-        StdoutMode::Sorted => sorted_lines(printed) == sorted_lines(expected),
-    }
 }
 
 fn sorted_lines(s: &str) -> Vec<&str> {
@@ -152,16 +151,6 @@ pub fn measure_race(exe: &Path, runs: u32) -> Result<Tally> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stdout_modes() {
-        assert!(same_stdout(StdoutMode::Exact, "a\nb\n", "a\nb\n"));
-        assert!(!same_stdout(StdoutMode::Exact, "b\na\n", "a\nb\n"));
-        assert!(!same_stdout(StdoutMode::Exact, "a\nb", "a\nb\n"));
-        assert!(same_stdout(StdoutMode::Sorted, "b\na\n", "a\nb\n"));
-        assert!(!same_stdout(StdoutMode::Sorted, "a\na\n", "a\nb\n"));
-        assert!(!same_stdout(StdoutMode::Sorted, "a\n", "a\nb\n"));
-    }
 
     #[test]
     fn trial_tallies_must_match_the_runs_asked_for() {
