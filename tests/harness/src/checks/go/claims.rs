@@ -306,7 +306,8 @@ mod tests {
             "[run]\nrace_detector = true",
             "unknown field `race_detector`",
         );
-        refused("[run]\nstdout = \"any\"", "unknown variant");
+        refused("[run]\nstdout = \"sorted\"", "unknown field `stdout`");
+        refused("[run]\nunordered = [\"3\"]", "expected a range of lines");
         refused("[run]\nexpected = \"x\"", "unknown field `expected`");
         refused(
             "[trials]\nruns = 1\nbug = \"b\"\nmin_percent = 1.0\nrace = 3",
