@@ -9,7 +9,6 @@ func main() {
 	for i := 0; i < 5; i++ {
 		go fmt.Println("task", i)
 	}
-	fmt.Println("main: returning")
-} // the process exits here: any of the five lines may be missing
+} // main returns here and the process exits: any of the five lines may be missing
 
 // ANCHOR_END: show

@@ -1,14 +1,20 @@
 // Rate limiting with time.Tick, a timeout with time.After and a ticker loop.
-// Built only.
+// Run: go run ./ch02/timing (times out three calls, then counts the goroutines left).
 package main
 
 import (
 	"errors"
+	"fmt"
+	"runtime"
 	"time"
 )
 
 func handleRequest(req string) {}
-func doWork()                  {}
+
+// The work: it finishes only once release is closed, after every call has timed out.
+var release = make(chan struct{})
+
+func doWork() { <-release }
 
 // ANCHOR: throttle
 func throttled(requests <-chan string) {
@@ -53,7 +59,13 @@ func periodicTask(interval time.Duration, task func()) {
 // ANCHOR_END: periodic
 
 func main() {
-	_ = doWorkWithTimeout(time.Second)
 	_ = throttled
 	_ = periodicTask
+	before := runtime.NumGoroutine()
+	for i := 0; i < 3; i++ {
+		fmt.Println("call", i+1, "->", doWorkWithTimeout(10*time.Millisecond))
+	}
+	close(release) // every doWork returns now; each goroutine then blocks on done <- true
+	time.Sleep(100 * time.Millisecond)
+	fmt.Println("goroutines left after the work was done:", runtime.NumGoroutine()-before)
 }

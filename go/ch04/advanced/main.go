@@ -1,5 +1,6 @@
-// Rate limiting with time.Tick, a semaphore channel, and errors sent back as values.
-// Run: go run ./ch04/advanced (the rate limiter is built only: it takes six seconds)
+// Rate limiting with time.Tick, a semaphore channel, and errors sent back as values by a
+// pool of three workers. Run: go run ./ch04/advanced (the rate limiter is built only: it
+// takes six seconds)
 package main
 
 import (
@@ -46,14 +47,18 @@ type result struct {
 	err   error
 }
 
-func process(j int) result {
-	if j == 2 {
-		return result{err: fmt.Errorf("error processing job %d", j)}
+func errorsAsValues() {
+	jobs := make(chan int, 10)
+	results := make(chan result, 10)
+	var wg sync.WaitGroup
+	for w := 0; w < 3; w++ { // three workers share the jobs
+		wg.Add(1)
+		go squareJobs(jobs, results, &wg)
 	}
-	return result{value: j * j}
-}
-
-func collect(results chan result, wg *sync.WaitGroup) {
+	for j := 0; j < 10; j++ {
+		jobs <- j
+	}
+	close(jobs)
 	go func() {
 		wg.Wait()
 		close(results) // once every worker is done
@@ -67,18 +72,21 @@ func collect(results chan result, wg *sync.WaitGroup) {
 	}
 }
 
+func squareJobs(jobs <-chan int, results chan<- result, wg *sync.WaitGroup) {
+	defer wg.Done()
+	for j := range jobs {
+		if j%3 == 0 { // some jobs fail: the error travels as a value
+			results <- result{err: fmt.Errorf("error processing job %d", j)}
+			continue
+		}
+		time.Sleep(100 * time.Millisecond) // the work
+		results <- result{value: j * j}
+	}
+}
+
 // ANCHOR_END: result
 
 func main() {
 	limited()
-	results := make(chan result)
-	var wg sync.WaitGroup
-	for j := 1; j <= 3; j++ {
-		wg.Add(1)
-		go func(j int) {
-			defer wg.Done()
-			results <- process(j)
-		}(j)
-	}
-	collect(results, &wg)
+	errorsAsValues()
 }

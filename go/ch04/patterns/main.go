@@ -1,4 +1,5 @@
-// A worker pool, a merge of several channels, and a worker stopped by a deadline.
+// A worker pool, a merge of several channels, and a worker stopped by a deadline: main
+// returns without waiting for the worker, so the worker's own line is often lost.
 // Run: go run ./ch04/patterns (takes two seconds: the deadline fires first)
 package main
 
@@ -52,23 +53,25 @@ func merge(cs ...<-chan int) <-chan int {
 
 // ANCHOR_END: merge
 
-func slowWorker(ctx context.Context) {
-	select {
-	case <-time.After(3 * time.Second):
-	case <-ctx.Done():
-	}
-}
-
 // ANCHOR: deadline
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	go slowWorker(ctx) // selects on time.After(3 * time.Second) and ctx.Done()
+	go slowWorker(ctx)
 	select {
 	case <-ctx.Done():
 		fmt.Println("Main:", ctx.Err())
 	case <-time.After(3 * time.Second):
 		fmt.Println("Worker completed successfully")
+	}
+} // main returns here, and the process exits with it
+
+func slowWorker(ctx context.Context) {
+	select {
+	case <-time.After(3 * time.Second): // the work takes three seconds
+		fmt.Println("Worker: completed work")
+	case <-ctx.Done():
+		fmt.Println("Worker:", ctx.Err()) // may never be printed
 	}
 }
 

@@ -4,13 +4,12 @@
 use crossbeam_utils::sync::WaitGroup;
 use std::thread;
 
-/// Starts three workers and waits for all of them; every line goes to `report`.
-fn run(report: impl Fn(String) + Clone + Send + 'static) {
+/// Starts three workers and waits for all of them. Every line goes to `report`.
+fn run(report: fn(String)) {
     let wg = WaitGroup::new();
 
     for id in 1..=3 {
         let wg = wg.clone(); // one more party to wait for
-        let report = report.clone();
         // We do not keep the JoinHandle: the WaitGroup alone tells us when it is done.
         thread::spawn(move || {
             report(format!("worker {id} done"));
@@ -28,34 +27,38 @@ fn main() {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Condvar, Mutex};
+    use std::sync::{Condvar, Mutex};
     use std::time::Duration;
 
     const LAST: &str = "all workers reported done";
+    static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    static CHANGED: Condvar = Condvar::new();
+
+    /// Records a line. Holds each worker's line back until the last line is in, or for
+    /// one second: with the wait in place that only ever times out, and without it the
+    /// last line is recorded first.
+    fn record(line: String) {
+        let mut lines = LINES.lock().unwrap();
+        if line.starts_with("worker") {
+            let not_yet = |lines: &mut Vec<String>| !lines.iter().any(|l| l == LAST);
+            let timeout = Duration::from_secs(1);
+            lines = CHANGED
+                .wait_timeout_while(lines, timeout, not_yet)
+                .unwrap()
+                .0;
+        }
+        lines.push(line);
+        CHANGED.notify_all();
+    }
 
     #[test]
     fn the_last_line_comes_after_every_worker() {
-        let log = Arc::new((Mutex::new(Vec::<String>::new()), Condvar::new()));
-        let shared = Arc::clone(&log);
-        super::run(move |line| {
-            let (lines, changed) = &*shared;
-            let mut lines = lines.lock().unwrap();
-            if line.starts_with("worker") {
-                // Hold each worker's line back until the last line is written, or for
-                // one second. With the wait in place the last line can't come first, so
-                // this only ever times out; without it, the last line comes first.
-                let timeout = Duration::from_secs(1);
-                let not_yet = |lines: &mut Vec<String>| !lines.iter().any(|l| l == LAST);
-                lines = changed
-                    .wait_timeout_while(lines, timeout, not_yet)
-                    .unwrap()
-                    .0;
-            }
-            lines.push(line);
-            changed.notify_all();
-        });
-        let lines = log.0.lock().unwrap();
-        assert_eq!(lines.len(), 4, "{lines:?}");
-        assert_eq!(lines[3], LAST);
+        super::run(record);
+        let last_at = LINES.lock().unwrap().iter().position(|l| l == LAST);
+        assert_eq!(
+            last_at,
+            Some(3),
+            "the last line must come fourth, after the workers"
+        );
     }
 }

@@ -4,9 +4,8 @@
 use std::thread;
 use std::time::Duration;
 
-/// The whole program; every line it prints goes to `report`.
-fn run(report: impl Fn(String) + Sync) {
-    let report = &report;
+/// The whole program. Every line goes to `report`.
+fn run(report: fn(String)) {
     thread::scope(|s| {
         for id in 0..3 {
             s.spawn(move || {
@@ -29,28 +28,35 @@ mod tests {
     use std::time::Duration;
 
     const LAST: &str = "All workers finished!";
+    static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    static CHANGED: Condvar = Condvar::new();
+
+    /// Records a line. Holds each `done` back until the last line is in, or for one
+    /// second: with the scope waiting that only ever times out, and without it the last
+    /// line is recorded before any `done`.
+    fn record(line: String) {
+        let mut lines = LINES.lock().unwrap();
+        if line.ends_with("done") {
+            let not_yet = |lines: &mut Vec<String>| !lines.iter().any(|l| l == LAST);
+            let timeout = Duration::from_secs(1);
+            lines = CHANGED
+                .wait_timeout_while(lines, timeout, not_yet)
+                .unwrap()
+                .0;
+        }
+        lines.push(line);
+        CHANGED.notify_all();
+    }
 
     #[test]
     fn each_worker_starts_before_it_is_done_and_the_last_line_is_last() {
-        let (log, changed) = (Mutex::new(Vec::<String>::new()), Condvar::new());
-        super::run(|line| {
-            let mut lines = log.lock().unwrap();
-            if line.ends_with("done") {
-                // Hold each `done` back until the last line is written, or for one
-                // second. With the scope waiting, this only ever times out.
-                let timeout = Duration::from_secs(1);
-                let not_yet = |lines: &mut Vec<String>| !lines.iter().any(|l| l == LAST);
-                lines = changed
-                    .wait_timeout_while(lines, timeout, not_yet)
-                    .unwrap()
-                    .0;
-            }
-            lines.push(line);
-            changed.notify_all();
-        });
-        let lines = log.into_inner().unwrap();
+        super::run(record);
+        let lines = LINES.lock().unwrap();
         assert_eq!(lines.len(), 7, "{lines:?}");
-        assert_eq!(lines[6], LAST);
+        assert!(
+            lines[6] == LAST,
+            "the last line must come last, after every worker"
+        );
         for id in 0..3 {
             let at = |what: &str| {
                 lines

@@ -1,7 +1,7 @@
 // Many at once: parks 10 000 std threads (default 2 MiB stack, then 64 KiB) and
 // 1 000 000 tokio tasks, and reports time and memory per unit for each.
 // Run: `cargo run --release -p ch03-27-million-tasks-bench` (prints a Markdown table);
-// `BENCH_QUICK=1` runs tiny counts with the same rows, for the book's tests.
+// `BENCH_QUICK=1` runs tiny counts with the same rows, for a quick try.
 
 use std::alloc::System;
 use std::pin::pin;

@@ -62,8 +62,8 @@ async fn worker(
     let mut ticker = time::interval_at(Instant::now() + interval, interval);
     let mut entries = Vec::new();
     loop {
-        // Like Go's select, select! picks at random: it starts at a random branch and takes
-        // the first one that is ready.
+        // Not Go's rule (a uniform pick among the ready cases): select! starts at a random
+        // branch, then takes the first ready one in the order written, wrapping round.
         tokio::select! {
             Some(entry) = buffer.recv() => entries.push(entry),
             _ = ticker.tick() => {
