@@ -10,6 +10,7 @@
 mod cache;
 mod cargo;
 mod checks;
+mod cite;
 mod context;
 mod declaration;
 mod diff;
