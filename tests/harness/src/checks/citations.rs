@@ -23,6 +23,9 @@ use std::path::{Path, PathBuf};
 
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
+    let dir = ctx.target().join("citations");
+    // A failed run must not leave last run's list for the weekly summary to show.
+    let _ = fs_err::remove_file(dir.join("failures.txt"));
     let mut problems = Vec::new();
     let mut pages = Vec::new();
     markdown_files(&ctx.src, &mut pages)?;
@@ -138,7 +141,6 @@ pub fn check(run: &Run) -> Result<Problems> {
         }
     }
 
-    let dir = ctx.target().join("citations");
     fs_err::create_dir_all(&dir)?;
     fs_err::write(dir.join("citations.txt"), &report)?;
     fs_err::write(dir.join("failures.txt"), failures.join("\n"))?;

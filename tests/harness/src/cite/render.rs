@@ -100,7 +100,7 @@ impl Linker {
             "{}: {} \u{2014} \u{201c}{}\u{201d}",
             link.source,
             c.written.trim_start_matches("go:"),
-            c.phrase.split_whitespace().collect::<Vec<_>>().join(" ")
+            super::normalize_phrase(&c.phrase)
         );
         format!(
             "<sup class=\"cite\"><a href=\"{}\" title=\"{}\">{}</a></sup>",
