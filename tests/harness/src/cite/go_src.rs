@@ -38,6 +38,7 @@ impl GoSources {
         }
         let mut url = format!("https://pkg.go.dev/{package}@{}", self.version);
         let mut found = Vec::new();
+        let mut wider = Vec::new();
         let rel = |p: &Path| {
             p.strip_prefix(self.src.parent().unwrap_or(&self.src))
                 .unwrap_or(p)
@@ -56,6 +57,7 @@ impl GoSources {
             url.push_str(&idents.join("."));
             for f in &files {
                 let text = fs_err::read_to_string(f)?;
+                wider.push((rel(f), f.clone()));
                 for (line, decl) in declarations(&text, idents) {
                     found.push(Found {
                         location: format!("{}:{line}", rel(f)),
@@ -72,7 +74,19 @@ impl GoSources {
                 );
             }
         }
-        Ok(Resolved { found, url })
+        Ok(Resolved {
+            found,
+            wider: super::Wider::new(move || {
+                wider
+                    .iter()
+                    .map(|(location, path)| Found {
+                        location: location.clone(),
+                        text: super::normalize(&fs_err::read_to_string(path).unwrap_or_default()),
+                    })
+                    .collect()
+            }),
+            url,
+        })
     }
 }
 

@@ -164,11 +164,30 @@ pub struct Found {
     pub text: String,
 }
 
+/// The files or pages around an item, read only when a phrase is not in the item.
+#[derive(Clone)]
+pub struct Wider(pub std::rc::Rc<dyn Fn() -> Vec<Found>>);
+
+impl Wider {
+    pub fn new(f: impl Fn() -> Vec<Found> + 'static) -> Wider {
+        Wider(std::rc::Rc::new(f))
+    }
+}
+
+impl std::fmt::Debug for Wider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Wider(..)")
+    }
+}
+
 /// The item resolved: every definition its name stands for (cfg alternatives can make
 /// several), and what a link to its documentation needs.
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub found: Vec<Found>,
+    /// The files or pages the item is in, whole (normalized): not matched against, only
+    /// to tell a writer that the phrase belongs to a neighbouring item.
+    pub wider: Wider,
     /// The documentation page, as a link (docs.rs, doc.rust-lang.org or pkg.go.dev).
     pub url: String,
 }
@@ -182,6 +201,14 @@ impl Resolved {
         self.found
             .iter()
             .any(|f| contains_phrase(&plain(&f.text), &phrase))
+    }
+
+    /// Where the phrase is near the item but not in it (another item of its file or page).
+    pub fn found_nearby(&self, phrase: &str) -> Option<Found> {
+        let phrase = normalize_phrase(phrase);
+        (self.wider.0)()
+            .into_iter()
+            .find(|f| contains_phrase(&f.text, &phrase))
     }
 
     /// The first place the phrase occurs, if any.

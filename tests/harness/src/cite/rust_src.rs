@@ -243,6 +243,13 @@ impl Crates {
         url.push_str(&page);
         Ok(Resolved {
             found: target.found,
+            wider: super::Wider::new(move || {
+                target
+                    .wider
+                    .iter()
+                    .map(|(ix, f)| ix.file_text(*f))
+                    .collect()
+            }),
             url,
         })
     }
@@ -264,12 +271,14 @@ impl Crates {
                 return Ok(Target {
                     shape: Shape::Item(kind),
                     found: items.iter().map(|(ix, d)| ix.found(d)).collect(),
+                    wider: items.iter().map(|(ix, d)| (ix.clone(), d.file)).collect(),
                 });
             }
             if let Some((ix, d)) = modules.first() {
                 return Ok(Target {
                     shape: Shape::Module,
                     found: vec![ix.module_docs(&d.module_of_inner(), Some(d))],
+                    wider: vec![(ix.clone(), d.file)],
                 });
             }
         }
@@ -282,9 +291,22 @@ impl Crates {
                 .collect();
             if let Some((ix, ty)) = types.first() {
                 let members = ix.members(ty, method);
+                if members.is_empty()
+                    && ty.kind == Kind::Enum
+                    && let Some(variant) = ix.variant(ty, method)
+                {
+                    return Ok(Target {
+                        shape: Shape::Member {
+                            type_kind: "enum",
+                            anchor: "variant",
+                        },
+                        found: vec![variant],
+                        wider: vec![(ix.clone(), ty.file)],
+                    });
+                }
                 if members.is_empty() {
                     bail!(
-                        "`{krate}::{}`: {} `{type_name}` ({}) has no method or associated item `{method}` in an impl or trait block",
+                        "`{krate}::{}`: {} `{type_name}` ({}) has no method, associated item or variant `{method}`",
                         path.join("::"),
                         ty.kind.keyword(),
                         ix.location(ty)
@@ -297,6 +319,7 @@ impl Crates {
                         anchor,
                     },
                     found: members.iter().map(|d| ix.found(d)).collect(),
+                    wider: members.iter().map(|d| (ix.clone(), d.file)).collect(),
                 });
             }
         }
@@ -304,6 +327,7 @@ impl Crates {
             return Ok(Target {
                 shape: Shape::Module,
                 found: vec![index.module_docs(path, None)],
+                wider: Vec::new(),
             });
         }
         bail!(
@@ -387,6 +411,8 @@ fn cargo_home() -> PathBuf {
 struct Target {
     shape: Shape,
     found: Vec<Found>,
+    /// The files the item is in: (crate, file).
+    wider: Vec<(Rc<Index>, usize)>,
 }
 
 enum Shape {
@@ -617,6 +643,62 @@ impl Index {
         }
     }
 
+    /// A whole source file, normalized: where a phrase not in the item may be.
+    fn file_text(&self, file: usize) -> Found {
+        let f = &self.files[file];
+        let dir = self.src_dir.parent().unwrap_or(&self.src_dir);
+        Found {
+            location: f
+                .path
+                .strip_prefix(dir.parent().unwrap_or(dir))
+                .unwrap_or(&f.path)
+                .display()
+                .to_string(),
+            text: super::normalize(&f.text),
+        }
+    }
+
+    /// An enum's variant: its doc comment, attributes and fields.
+    fn variant(&self, ty: &Def, name: &str) -> Option<Found> {
+        let text = &self.files[ty.file].text;
+        let masked = mask(text);
+        let span = &masked[ty.text.clone()];
+        let keyword = find_word(span, "enum")?;
+        let open = ty.text.start + keyword + span[keyword..].find('{')?;
+        let b = masked.as_bytes();
+        let mut depth = 0;
+        let mut start = open + 1;
+        for i in open + 1..ty.text.end {
+            match b[i] {
+                b'{' | b'(' | b'[' => depth += 1,
+                b'}' | b')' | b']' if depth > 0 => depth -= 1,
+                b',' | b'}' if depth == 0 => {
+                    let code = without_attributes(&masked[start..i]);
+                    let ident: String = code
+                        .trim_start()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if ident == name {
+                        let at = start + masked[start..i].find(name).unwrap_or(0);
+                        let line = text[..at].matches('\n').count() + 1;
+                        let file = self.file_text(ty.file).location;
+                        return Some(Found {
+                            location: format!("{file}:{line}"),
+                            text: super::normalize(&text[start..i]),
+                        });
+                    }
+                    start = i + 1;
+                    if b[i] == b'}' {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     fn has_module(&self, module: &[String]) -> bool {
         self.files.iter().any(|f| f.module == module)
             || self
@@ -643,14 +725,10 @@ impl Index {
             location = Some(self.location(d));
         }
         if let Some(f) = self.files.iter().find(|f| f.module == module) {
-            for line in f.text.lines() {
-                let t = line.trim_start();
-                if t.starts_with("//!") {
-                    text.push_str(line);
-                    text.push('\n');
-                } else if !(t.is_empty() || t.starts_with("#![") || t.starts_with("//")) {
-                    break;
-                }
+            // Inner docs may follow inner attributes (tokio's lib.rs): every `//!` line.
+            for line in f.text.lines().filter(|l| l.trim_start().starts_with("//!")) {
+                text.push_str(line);
+                text.push('\n');
             }
             let dir = self.src_dir.parent().unwrap_or(&self.src_dir);
             location = Some(format!(
@@ -1111,15 +1189,20 @@ fn scan(text: &str, file_module: &[String], file: usize) -> (Vec<Def>, Vec<Use>)
             }
         }
     }
+    // Groups are sorted by their opening brace: only those opened before `at` can hold it.
     let enclosing = |at: usize| -> Vec<&(usize, usize, Group)> {
         groups
             .iter()
-            .filter(|(o, c, _)| *o < at && at < *c)
+            .take_while(|(o, _, _)| *o < at)
+            .filter(|(_, c, _)| at < *c)
             .collect()
     };
     // The statement boundary before `at`: after the last `;`, `{` or `}`.
     let boundary = |at: usize| masked[..at].rfind([';', '{', '}']).map_or(0, |i| i + 1);
-    let line_of = |at: usize| text[..at].matches('\n').count() + 1;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |at: usize| line_starts.partition_point(|&s| s <= at);
     let mut defs = Vec::new();
     let mut uses = Vec::new();
     for (keyword, kind) in Kind::KEYWORDS {
@@ -1508,6 +1591,18 @@ mod tests {
             "https://docs.rs/demo/1.2.3/demo/sync/trait.Wake.html#tymethod.wake"
         );
         assert!(r.find("Wakes the task that waits").is_some());
+        // An enum's variant, and the crate's root docs (after inner attributes).
+        let r = resolve("demo::sync::Full::Drop").unwrap();
+        assert_eq!(
+            r.url,
+            "https://docs.rs/demo/1.2.3/demo/sync/enum.Full.html#variant.Drop"
+        );
+        assert!(r.find("Drops the value (a { in a comment).").is_some());
+        assert!(r.find("Waits for capacity.").is_none());
+        assert!(has("demo::sync::Full::Wait", "Waits for capacity."));
+        let r = resolve("demo").unwrap();
+        assert_eq!(r.url, "https://docs.rs/demo/1.2.3/demo/index.html");
+        assert!(r.find("A small crate shaped like tokio").is_some());
     }
 
     #[test]
@@ -1519,6 +1614,13 @@ mod tests {
             "demo::sync::Sender::send",
             "Attempts to send without waiting"
         ));
+        // ... which the check names as near, to help the writer.
+        let r = resolve("demo::sync::Sender::send").unwrap();
+        assert!(r.found_nearby("Attempts to send without waiting").is_some());
+        assert!(
+            r.found_nearby("Broadcasts a value to every receiver")
+                .is_none()
+        );
         assert!(has(
             "demo::sync::Sender::try_send",
             "Attempts to send without waiting"

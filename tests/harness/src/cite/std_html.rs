@@ -121,18 +121,29 @@ impl StdDocs {
         })?;
         let (rel, html) = self.read(&rel)?;
         let section = match &anchor {
-            Some(id) => member_section(&html, id),
+            Some(id) => member_section(&html, id).to_string(),
             None => item_section(&html),
         };
+        let main = html
+            .find("id=\"main-content\"")
+            .map_or(&html[..], |i| &html[i..])
+            .to_string();
+        let page = rel.clone();
         let location = match &anchor {
             Some(id) => format!("{rel}#{id}"),
             None => rel.clone(),
         };
         Ok(Resolved {
             url: format!("{}{location}", self.url_base()),
+            wider: super::Wider::new(move || {
+                vec![Found {
+                    location: page.clone(),
+                    text: super::normalize(&text_of(&main)),
+                }]
+            }),
             found: vec![Found {
                 location,
-                text: super::normalize(&text_of(section)),
+                text: super::normalize(&text_of(&section)),
             }],
         })
     }
@@ -178,8 +189,19 @@ fn join_rel(from: &str, to: &str) -> String {
 }
 
 /// An item page's own text: from its main content to its implementations (or, for a
-/// module, its list of items).
-fn item_section(html: &str) -> &str {
+/// module, its list of items), and the documentation of each `impl` block (`impl Send
+/// for Mutex<T>` says when it applies), without the methods inside them.
+fn item_section(html: &str) -> String {
+    let mut text = top_section(html).to_string();
+    for (at, _) in html.match_indices("<section id=\"impl-") {
+        let id = html[at + 13..].split('"').next().unwrap_or("");
+        text.push(' ');
+        text.push_str(member_section(html, id));
+    }
+    text
+}
+
+fn top_section(html: &str) -> &str {
     let start = html.find("id=\"main-content\"").unwrap_or(0);
     let rest = &html[start..];
     let ends = [
@@ -219,7 +241,7 @@ fn member_section<'a>(html: &'a str, id: &str) -> &'a str {
         return "";
     };
     let rest = &html[start..];
-    let end = ["<section id=\"", "<h2 ", "<h3 ", "</main>"]
+    let end = ["<section id=\"", "<h2 ", "</main>"]
         .iter()
         .filter_map(|e| rest[1..].find(e).map(|i| i + 1))
         .min()
@@ -425,6 +447,28 @@ mod tests {
             "std::sync::Mutex",
             "Formats the value using the given formatter"
         ));
+        // An impl block's own documentation is the type's.
+        assert!(has(
+            "std::sync::Mutex",
+            "T must be Send for a Mutex to be Sync"
+        ));
+        assert!(!has(
+            "std::sync::Mutex::lock",
+            "T must be Send for a Mutex to be Sync"
+        ));
+        // A variant's section.
+        assert!(has(
+            "std::sync::atomic::Ordering::Relaxed",
+            "No ordering constraints, only atomic operations."
+        ));
+        assert!(!has(
+            "std::sync::atomic::Ordering::Relaxed",
+            "Like Relaxed, but with release semantics"
+        ));
+        // Near the item, not in it: a hint names where.
+        let r = fixture().resolve(&path("std::sync::Mutex")).unwrap();
+        assert!(r.find("Attempts to acquire this lock").is_none());
+        assert!(r.found_nearby("Attempts to acquire this lock").is_some());
         // The sidebar and the module's item list are not the module's text.
         assert!(!has("std::sync", "A mutual exclusion primitive useful"));
     }
