@@ -3,7 +3,7 @@
 //! literal directive.
 
 use super::Item;
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 use std::ops::Range;
 
 pub const OPEN: &str = "{{#cite";
@@ -41,20 +41,112 @@ pub struct Parsed {
     pub escapes: Vec<usize>,
 }
 
-/// Byte ranges of code (fenced or indented blocks, inline code) in a Markdown text.
+/// Byte ranges of code (fenced or indented blocks, inline code) in a Markdown text. An
+/// `admonish` block is Markdown that mdbook-admonish renders, not code: only the code
+/// inside it counts.
 pub fn code_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut block_start = None;
+    let mut admonish = false;
     for (event, range) in Parser::new_ext(text, Options::all()).into_offset_iter() {
         match event {
-            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                block_start = Some(range.start);
+                admonish = matches!(kind, CodeBlockKind::Fenced(info) if info.trim_start().starts_with("admonish"));
+            }
             Event::End(Tag::CodeBlock(_)) => {
                 if let Some(start) = block_start.take() {
-                    ranges.push(start..range.end);
+                    if admonish {
+                        ranges.extend(code_in_admonish(text, start..range.end));
+                    } else {
+                        ranges.push(start..range.end);
+                    }
                 }
             }
             Event::Code(_) => ranges.push(range),
             _ => {}
+        }
+    }
+    ranges
+}
+
+/// The code inside an admonish block (its fences and body lines as written, indented or
+/// not): the fence lines themselves, fenced blocks within it, and inline code spans.
+fn code_in_admonish(text: &str, block: Range<usize>) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut fence: Option<(char, usize)> = None;
+    let mut prose_start = None;
+    let mut offset = block.start;
+    let body = &text[block.clone()];
+    let lines: Vec<&str> = body.split_inclusive('\n').collect();
+    let last = lines.len().saturating_sub(1);
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        let run = |c: char| t.chars().take_while(|&x| x == c).count();
+        let opens = ['`', '~']
+            .into_iter()
+            .map(|c| (c, run(c)))
+            .find(|(_, n)| *n >= 3);
+        let is_fence_line = i == 0 || i == last;
+        if is_fence_line {
+            ranges.push(offset..offset + line.len());
+        } else if let Some((c, n)) = fence {
+            ranges.push(offset..offset + line.len());
+            if opens.is_some_and(|(oc, on)| oc == c && on >= n) {
+                fence = None;
+            }
+        } else if let Some(open) = opens {
+            ranges.push(offset..offset + line.len());
+            fence = Some(open);
+        } else if prose_start.is_none() {
+            prose_start = Some(offset);
+        }
+        if (is_fence_line || fence.is_some() || opens.is_some())
+            && let Some(start) = prose_start.take()
+        {
+            ranges.extend(inline_code(text, start..offset));
+        }
+        offset += line.len();
+    }
+    if let Some(start) = prose_start {
+        ranges.extend(inline_code(text, start..offset));
+    }
+    ranges
+}
+
+/// Inline code spans in a stretch of prose: a run of backticks up to the next run of the
+/// same length.
+fn inline_code(text: &str, prose: Range<usize>) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut ranges = Vec::new();
+    let mut i = prose.start;
+    let run_at = |i: usize| b[i..prose.end].iter().take_while(|&&c| c == b'`').count();
+    while i < prose.end {
+        if b[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let n = run_at(i);
+        let mut j = i + n;
+        let mut close = None;
+        while j < prose.end {
+            if b[j] == b'`' {
+                let m = run_at(j);
+                if m == n {
+                    close = Some(j + m);
+                    break;
+                }
+                j += m;
+            } else {
+                j += 1;
+            }
+        }
+        match close {
+            Some(end) => {
+                ranges.push(i..end);
+                i = end;
+            }
+            None => i += n,
         }
     }
     ranges
@@ -185,6 +277,17 @@ mod tests {
         assert_eq!(p.errors, vec![]);
         assert_eq!(p.escapes.len(), 1);
         assert_eq!(&md[p.escapes[0]..p.escapes[0] + 8], "\\{{#cite");
+    }
+
+    #[test]
+    fn admonitions_are_prose_with_code_inside() {
+        let md = "Text.\n\n- item\n\n  ```admonish note title=\"x\"\n  A claim. {{#cite std::sync::Arc \"a b c\"}}\n  Code `{{#cite std::sync::Arc \"d e f\"}}` here.\n  ```rust\n  {{#cite std::sync::Arc \"g h i\"}}\n  ```\n  After {{#cite std::sync::Mutex \"j k l\"}}.\n  ```\n";
+        let p = parse(md);
+        assert_eq!(p.errors, vec![]);
+        let phrases: Vec<&str> = p.citations.iter().map(|c| c.phrase.as_str()).collect();
+        assert_eq!(phrases, ["a b c", "j k l"]);
+        assert_eq!(p.citations[0].line, 6);
+        assert_eq!(p.citations[1].line, 11);
     }
 
     #[test]
