@@ -16,7 +16,7 @@ use crate::cite::rust_src::Crates;
 use crate::cite::std_html::StdDocs;
 use crate::cite::{GO_VERSION, Item, Resolved, altered};
 use anyhow::Result;
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -164,7 +164,13 @@ pub fn check(run: &Run) -> Result<Problems> {
 
     fs_err::create_dir_all(&dir)?;
     fs_err::write(dir.join("citations.txt"), &report)?;
-    fs_err::write(dir.join("failures.txt"), failures.join("\n"))?;
+    fs_err::write(
+        dir.join("failures.txt"),
+        failures
+            .iter()
+            .map(|f| format!("{f}\n"))
+            .collect::<String>(),
+    )?;
     let mut list = String::new();
     for (page, line, names) in &uncited {
         writeln!(list, "{page}:{line}: {names}")?;
@@ -401,8 +407,33 @@ fn names_item(code: &str) -> bool {
 fn uncited_paragraphs(text: &str) -> Vec<(usize, String)> {
     let mut units: Vec<(std::ops::Range<usize>, Vec<String>)> = Vec::new();
     let mut open: Vec<(usize, Vec<String>)> = Vec::new(); // (start, names)
+    let mut inner: Vec<(usize, String)> = Vec::new(); // found inside admonish blocks
     for (event, range) in Parser::new_ext(text, Options::all()).into_offset_iter() {
         match event {
+            // An admonish block's body is Markdown: read it on its own, dedented.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.trim_start().starts_with("admonish") =>
+            {
+                let block = &text[range.clone()];
+                let first_line = text[..range.start].matches('\n').count() + 1;
+                let lines: Vec<&str> = block.lines().collect();
+                let indent = text[text[..range.start].rfind('\n').map_or(0, |i| i + 1)..]
+                    .chars()
+                    .take_while(|c| *c == ' ')
+                    .count();
+                let body: Vec<&str> = lines
+                    .iter()
+                    .skip(1)
+                    .take(lines.len().saturating_sub(2))
+                    .map(|l| {
+                        let cut = l.len() - l.trim_start_matches(' ').len();
+                        &l[cut.min(indent)..]
+                    })
+                    .collect();
+                for (line, names) in uncited_paragraphs(&body.join("\n")) {
+                    inner.push((first_line + line, names));
+                }
+            }
             Event::Start(Tag::Paragraph | Tag::TableRow | Tag::TableHead | Tag::Item) => {
                 open.push((range.start, Vec::new()));
             }
@@ -422,7 +453,7 @@ fn uncited_paragraphs(text: &str) -> Vec<(usize, String)> {
         }
     }
     units.sort_by_key(|(r, _)| r.start);
-    units
+    let mut found: Vec<(usize, String)> = units
         .into_iter()
         .filter(|(r, _)| {
             let t = &text[r.clone()];
@@ -441,7 +472,10 @@ fn uncited_paragraphs(text: &str) -> Vec<(usize, String)> {
                     .join(", "),
             )
         })
-        .collect()
+        .collect();
+    found.extend(inner);
+    found.sort();
+    found
 }
 
 #[cfg(test)]
@@ -453,7 +487,8 @@ mod tests {
         let md = "# T\n\nA `JoinSet` waits for all.\n\nA `JoinSet` waits. {{#cite tokio::task::JoinSet \"a b c\"}}\n\n\
                   See {{#ref ch01-a/01-b}}: `tokio::spawn` starts it.\n\nA plain `x + 1` sum.\n\n\
                   - `sync.WaitGroup` counts\n- nothing here\n\n| Go | Rust |\n|---|---|\n| `go f()` | `tokio::spawn(f())` |\n\n\
-                  ```rust\nlet s = `JoinSet`;\n```\n";
+                  ```rust\nlet s = `JoinSet`;\n```\n\n\
+                  - x\n\n  ```admonish note\n  A `Mutex` is fair.\n\n  A `Mutex` is. {{#cite std::sync::Mutex \"a b c\"}}\n  ```\n";
         let found = uncited_paragraphs(md);
         assert_eq!(
             found,
@@ -461,6 +496,7 @@ mod tests {
                 (3, "`JoinSet`".to_string()),
                 (11, "`sync.WaitGroup`".to_string()),
                 (16, "`go f()`, `tokio::spawn(f())`".to_string()),
+                (25, "`Mutex`".to_string()),
             ]
         );
     }
