@@ -4,8 +4,9 @@
 //! `context` (the paths, read once), `declaration` (what each listing claims), `markdown`
 //! (the one fence and directive parser), `preprocess` (rendering listings into pages),
 //! `process` (commands under time limits), `cargo`, `cache`, `normalize`, `diff`,
-//! `mdbook` and `tools` (the book tools), `go` (the Go side) and `checks` (the steps of
-//! `cargo xtask test`, one file each, and their runner).
+//! `mdbook` and `tools` (the book tools), `go` (the Go side), `cite` (`{{#cite}}`: read,
+//! looked up in the pinned sources, rendered) and `checks` (the steps of `cargo xtask
+//! test`, one file each, and their runner).
 
 mod cache;
 mod cargo;
