@@ -4,12 +4,15 @@
 //! `context` (the paths, read once), `declaration` (what each listing claims), `markdown`
 //! (the one fence and directive parser), `preprocess` (rendering listings into pages),
 //! `process` (commands under time limits), `cargo`, `cache`, `normalize`, `diff`,
-//! `mdbook` and `tools` (the book tools), and `checks` (the steps of `cargo xtask test`,
-//! one file or folder each, the Go side in `checks/go/`, and their runner).
+//! `mdbook` and `tools` (the book tools), `cite` (`{{#cite}}`: read, looked up in the
+//! pinned sources, rendered), `expected` (output comparison), `libtest` (reading test
+//! binaries' reports) and `checks` (the steps of `cargo xtask test`, one file or folder
+//! each, the Go side in `checks/go/`, and their runner).
 
 mod cache;
 mod cargo;
 mod checks;
+mod cite;
 mod context;
 mod declaration;
 mod diff;

@@ -138,7 +138,7 @@ pub fn expand(markdown: &str, page: &str, book: &Book) -> Result<String> {
             None => out.push_str(&line.replace("\\{{#listing", "{{#listing")),
         }
     }
-    expand_refs(&out, page, book)
+    crate::cite::render::expand(&expand_refs(&out, page, book)?, page)
 }
 
 /// Replaces each `{{#ref chNN-…/NN-…}}` in running text with a link, "Listing N-M", to

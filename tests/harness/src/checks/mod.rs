@@ -5,6 +5,7 @@
 mod book;
 mod breaks;
 mod browser;
+mod citations;
 mod copy_out;
 mod declarations;
 mod go;
@@ -29,6 +30,8 @@ pub type Problems = Vec<String>;
 pub enum Step {
     /// Listing declarations, the workspace's exclude list, chapter references.
     Declarations,
+    /// Every `{{#cite}}` phrase is in its item's docs or source at the pinned version.
+    Citations,
     /// cargo fmt --check, and rustfmt for the compile-fail listings.
     Fmt,
     /// cargo clippy --all-targets -D warnings.
@@ -69,6 +72,7 @@ impl Step {
     fn title(self) -> &'static str {
         match self {
             Step::Declarations => "listing declarations and chapter references",
+            Step::Citations => "citations: every quoted phrase is in its Tokio, std or Go item",
             Step::Fmt => "cargo fmt --check",
             Step::Clippy => "cargo clippy --all-targets -D warnings",
             Step::Outputs => "listings run as declared",
@@ -91,8 +95,9 @@ impl Step {
         }
     }
 
-    const ALL: [Step; 14] = [
+    const ALL: [Step; 15] = [
         Step::Declarations,
+        Step::Citations,
         Step::Fmt,
         Step::Clippy,
         Step::Outputs,
@@ -249,6 +254,7 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
         }
         let ok = report.step(step, &mut || match step {
             Step::Declarations => unreachable!("checked first"),
+            Step::Citations => citations::check(&run),
             Step::Fmt => style::fmt(&run),
             Step::Clippy => style::clippy(&run),
             Step::Outputs => outputs::check(&run),
