@@ -131,7 +131,7 @@ fn machinery_in_prose(ctx: &Ctx) -> Result<Problems> {
         if rel == Path::new("appendix/how-checked.md") {
             continue;
         }
-        let text = fs_err::read_to_string(&page)?;
+        let text = with_includes(&fs_err::read_to_string(&page)?, page.parent());
         for (line, what) in machinery_words(&text) {
             problems.push(format!(
                 "{}:{line}: {what}: how the book checks itself belongs in src/appendix/how-checked.md, not in the lesson",
@@ -140,6 +140,29 @@ fn machinery_in_prose(ctx: &Ctx) -> Result<Problems> {
         }
     }
     Ok(problems)
+}
+
+/// The page with each `{{#include file}}` replaced by the text it includes (a measured
+/// figure in a sentence), on the directive's line: the reader reads that text, not the
+/// directive. A file that cannot be read leaves the directive out.
+fn with_includes(text: &str, dir: Option<&Path>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("{{#include ") {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos..];
+        let Some(end) = after.find("}}") else {
+            break;
+        };
+        let target = after["{{#include ".len()..end].trim();
+        let file = target.split(':').next().unwrap_or(target);
+        if let Some(included) = dir.and_then(|d| fs_err::read_to_string(d.join(file)).ok()) {
+            out.push_str(&included.trim().replace('\n', " "));
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Each machinery word in a page's prose, with its line. Prose is every line outside code
@@ -522,6 +545,28 @@ mod unit {
         assert!(hits[0].1.contains("`cargo xtask`"));
         // `declared` is a whole word: "undeclared" and "declaredness" are not it.
         assert!(machinery_words("An undeclared variable.\n").is_empty());
+    }
+
+    #[test]
+    fn included_text_is_read_in_place_of_its_directive() {
+        let dir = std::env::temp_dir().join(format!("book-includes-{}", std::process::id()));
+        fs_err::create_dir_all(&dir).unwrap();
+        fs_err::write(
+            dir.join("results.md"),
+            "195 of 200 runs lost work:\nthe book's tests say so.\n",
+        )
+        .unwrap();
+        let page = "Intro.\nIt went: {{#include results.md}} Then more.\n{{#include missing.md}}\n";
+        let text = with_includes(page, Some(&dir));
+        assert_eq!(
+            text,
+            "Intro.\nIt went: 195 of 200 runs lost work: the book's tests say so. Then more.\n\n"
+        );
+        let hits = machinery_words(&text);
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].0, 2);
+        assert!(hits[0].1.contains("the book's tests"));
+        fs_err::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
