@@ -34,10 +34,13 @@
             .pop();
         return "after heading " + (heading ? heading.textContent.trim() : "(none)");
     }
+    // Inside a scroll container of the text (a code block, a table's wrapper): the page's
+    // own containers (mdBook's .content scrolls) don't count, the page would scroll.
     function scrolls(el) {
-        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        for (let a = el.parentElement; a && a.tagName !== "MAIN"; a = a.parentElement) {
+            // `hidden` and `clip` cut the content off: that is what this looks for.
             const o = getComputedStyle(a).overflowX;
-            if (o === "auto" || o === "scroll" || o === "hidden") {
+            if (o === "auto" || o === "scroll") {
                 return true;
             }
         }
