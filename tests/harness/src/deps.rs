@@ -14,15 +14,22 @@ pub struct Deps {
     pub toml: String,
 }
 
+/// The dependency sections, and the `cargo add` flag for each.
+const SECTIONS: [(&str, Option<&str>); 3] = [
+    ("dependencies", None),
+    ("dev-dependencies", Some("--dev")),
+    ("build-dependencies", Some("--build")),
+];
+
 /// Reads the manifest's dependency sections. A key this renderer does not know how to say
 /// with `cargo add` is an error, so the page never shows less than the manifest needs.
 pub fn from_manifest(text: &str) -> Result<Deps> {
     let doc: toml::Table = toml::from_str(text)?;
     let mut deps = Deps::default();
-    for (section, dev) in [("dependencies", false), ("dev-dependencies", true)] {
+    for (section, flag) in SECTIONS {
         if let Some(t) = doc.get(section).and_then(|d| d.as_table()) {
             for (name, spec) in t {
-                deps.commands.push(command(name, spec, dev, None)?);
+                deps.commands.push(command(name, spec, flag, None)?);
             }
         }
     }
@@ -31,10 +38,10 @@ pub fn from_manifest(text: &str) -> Result<Deps> {
             if target == "cfg(loom)" {
                 continue;
             }
-            for (section, dev) in [("dependencies", false), ("dev-dependencies", true)] {
+            for (section, flag) in SECTIONS {
                 if let Some(t) = sections.get(section).and_then(|d| d.as_table()) {
                     for (name, spec) in t {
-                        deps.commands.push(command(name, spec, dev, Some(target))?);
+                        deps.commands.push(command(name, spec, flag, Some(target))?);
                     }
                 }
             }
@@ -54,11 +61,14 @@ pub fn from_manifest(text: &str) -> Result<Deps> {
 
 /// One `cargo add` line. A version is written only below 1.0 (`tokio-util@0.7`): there a
 /// newer minor release may break the listing, while any 1.x satisfies `1.54`'s semver range.
-fn command(name: &str, spec: &toml::Value, dev: bool, target: Option<&str>) -> Result<String> {
+fn command(
+    name: &str,
+    spec: &toml::Value,
+    flag: Option<&str>,
+    target: Option<&str>,
+) -> Result<String> {
     let mut words = vec!["cargo add".to_string()];
-    if dev {
-        words.push("--dev".into());
-    }
+    words.extend(flag.map(str::to_string));
     if let Some(t) = target {
         words.push(format!("--target '{t}'"));
     }
@@ -130,6 +140,9 @@ observer = { path = "../02-observer" }
 [dev-dependencies]
 tokio = { version = "1.54", features = ["full", "test-util"] }
 
+[build-dependencies]
+cc = "1"
+
 [target.'cfg(unix)'.dev-dependencies]
 nix = { version = "0.32", features = ["signal"] }
 
@@ -152,6 +165,7 @@ kind = "runs"
                 "cargo add tokio --features full",
                 "cargo add tokio-util@0.7 --features rt",
                 "cargo add --dev tokio --features full,test-util",
+                "cargo add --build cc",
                 "cargo add --dev --target 'cfg(unix)' nix@0.32 --features signal",
             ]
         );

@@ -298,7 +298,7 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
     if folded > 0 {
         write!(
             meta,
-            " · {folded} line{} folded (tests, scaffolding): the eye button shows {}",
+            " · {folded} line{} folded: the eye button shows {}",
             if folded == 1 { "" } else { "s" },
             if folded == 1 { "it" } else { "them" }
         )?;
