@@ -87,7 +87,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     for (page, result) in results {
         match result {
             Ok(c) => {
-                measures.record(ctx.rel(&page), &c);
+                measures.record(page_key(ctx, &page, &theme), ctx.rel(&page), &c);
                 if c.problems.is_empty() {
                     cache.pass(page_key(ctx, &page, &theme))?;
                 }
@@ -100,10 +100,10 @@ pub fn check(run: &Run) -> Result<Problems> {
         "  browser: {} page(s) rendered and checked (unchanged pages that passed before skipped)",
         pages.len()
     );
-    measures.retain_pages(
+    measures.retain_keys(
         &walk(&html_root, "html")?
             .iter()
-            .map(|p| ctx.rel(p))
+            .map(|p| page_key(ctx, p, &theme))
             .collect::<Vec<_>>(),
     );
     measures.save(&work)?;
@@ -273,6 +273,8 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
 /// so each run can report the longest listing of the whole book.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Measures {
+    /// By the page's cache key: the figures of the page as it is now, never of an earlier
+    /// version of it.
     pages: std::collections::BTreeMap<String, PageMeasure>,
 }
 
@@ -280,6 +282,7 @@ struct Measures {
 /// scrolling at 1280 px, elements sticking out at 390 px.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 struct PageMeasure {
+    page: String,
     listings: Vec<(String, usize)>,
     clipped: usize,
     overflowing: usize,
@@ -297,10 +300,11 @@ impl Measures {
             .unwrap_or_default()
     }
 
-    fn record(&mut self, page: String, c: &Checked) {
+    fn record(&mut self, key: String, page: String, c: &Checked) {
         self.pages.insert(
-            page,
+            key,
             PageMeasure {
+                page,
                 listings: c.listing_lines.clone(),
                 clipped: c.clipped,
                 overflowing: c.overflowing,
@@ -308,8 +312,8 @@ impl Measures {
         );
     }
 
-    fn retain_pages(&mut self, pages: &[String]) {
-        self.pages.retain(|p, _| pages.contains(p));
+    fn retain_keys(&mut self, keys: &[String]) {
+        self.pages.retain(|k, _| keys.contains(k));
     }
 
     fn save(&self, work: &Path) -> Result<()> {
@@ -320,8 +324,8 @@ impl Measures {
     fn summary(&self) -> String {
         let longest = self
             .pages
-            .iter()
-            .flat_map(|(page, m)| m.listings.iter().map(move |(id, n)| (*n, id, page)))
+            .values()
+            .flat_map(|m| m.listings.iter().map(move |(id, n)| (*n, id, &m.page)))
             .max();
         let clipped: usize = self.pages.values().map(|m| m.clipped).sum();
         let overflowing: usize = self.pages.values().map(|m| m.overflowing).sum();
