@@ -4,6 +4,7 @@
 //! "Break it" boxes.
 
 use crate::context::Ctx;
+use crate::fold;
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -452,9 +453,22 @@ struct Common {
     proof: Vec<String>,
     #[serde(default)]
     breaks: Vec<Break>,
+    /// Items of the shown file to fold (`"fn print_chart"`), beyond tests and loom scaffolding.
+    fold: Option<Vec<String>>,
+    /// Or: fold every item but these (a benchmark's measuring core).
+    #[serde(rename = "fold-all-but")]
+    fold_all_but: Option<Vec<String>>,
 }
 
-const COMMON_KEYS: [&str; 5] = ["caption", "show", "fixes", "proof", "breaks"];
+const COMMON_KEYS: [&str; 7] = [
+    "caption",
+    "show",
+    "fixes",
+    "proof",
+    "breaks",
+    "fold",
+    "fold-all-but",
+];
 
 #[derive(Debug, Clone)]
 pub struct Listing {
@@ -476,6 +490,8 @@ pub struct Listing {
     pub breaks: Vec<Break>,
     /// Crate names (`tokio_util`) of the normal dependencies, for `extern crate` lines.
     pub dependencies: Vec<String>,
+    /// What the book folds in the shown file, beyond tests and loom scaffolding.
+    pub fold: fold::Spec,
 }
 
 impl Listing {
@@ -788,6 +804,28 @@ pub fn load_one(ctx: &Ctx, chapter_dir: &str, dir: &Path) -> Result<Listing> {
             .map_err(|e| err(format!("`unordered`: {e}")))?;
     }
     let source = fs_err::read_to_string(&show).unwrap_or_default();
+    let fold = match (common.fold, common.fold_all_but) {
+        (Some(_), Some(_)) => bail!(err(
+            "`fold` and `fold-all-but` exclude each other: name the items to fold, or the ones to keep".into()
+        )),
+        (Some(items), None) => fold::Spec::Items(items),
+        (None, Some(items)) => fold::Spec::AllBut(items),
+        (None, None) => fold::Spec::Auto,
+    };
+    let hidden = fold::folded(&source, &fold).map_err(|e| {
+        let key = if matches!(fold, fold::Spec::AllBut(_)) {
+            "fold-all-but"
+        } else {
+            "fold"
+        };
+        err(format!("`{key}` {e} in {}", ctx.rel(&show)))
+    })?;
+    if let Some(line) = fold::ambiguous_line(&source, &hidden) {
+        bail!(
+            "{}:{line}: a visible line starting with `#` and a space (or `##`) would be hidden or changed by rustdoc and mdBook; fold it or rewrite it",
+            ctx.rel(&show)
+        );
+    }
     let rel_dir = format!("listings/{chapter_dir}/{dir_name}");
     if let Some(problem) = wrong_run_hint(&source, package, &rel_dir, kind) {
         bail!("{}: {problem}", ctx.rel(&show));
@@ -814,6 +852,7 @@ pub fn load_one(ctx: &Ctx, chapter_dir: &str, dir: &Path) -> Result<Listing> {
         proof: common.proof,
         breaks: common.breaks,
         dependencies,
+        fold,
     })
 }
 

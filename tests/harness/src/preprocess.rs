@@ -6,7 +6,7 @@
 
 use crate::context::Ctx;
 use crate::declaration::{self, Fails, Kind, Listing};
-use crate::markdown;
+use crate::{deps, fold, markdown};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -222,10 +222,15 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
         Kind::CompileFail => format!(": {}", l.claim.errors().join(", ")),
         _ => String::new(),
     };
+    // Lines the block adds around the file (hidden `extern crate` lines before, a hidden
+    // `fn main() {}` after a library): the copy button leaves them out (theme/listings.js).
+    let is_lib = l.show.file_name().is_some_and(|n| n == "lib.rs");
     writeln!(
         md,
-        "<div class=\"listing kind-{}\" id=\"{anchor}\">\n",
-        l.kind().name()
+        "<div class=\"listing kind-{}\" id=\"{anchor}\" data-added-before=\"{}\" data-added-after=\"{}\">\n",
+        l.kind().name(),
+        l.dependencies.len(),
+        usize::from(is_lib)
     )?;
     writeln!(
         md,
@@ -245,16 +250,26 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
     if !l.kind().runs_on_playground() {
         info.push("noplayground".into());
     }
+    // A benchmark opens with what it measured: its table (and chart), then the code.
+    if let Some(results) = l.results_file() {
+        let table = fs_err::read_to_string(results)?;
+        writeln!(
+            md,
+            "<p class=\"listing-output-label\">Measured results:</p>\n\n{table}\n"
+        )?;
+    }
+    // Tests, loom scaffolding and the items the declaration names are folded: hidden lines
+    // that rustdoc and skeptic still compile, so the block is still exactly the file.
+    let hidden = fold::folded(&code, &l.fold)
+        .map_err(|e| anyhow::anyhow!("{}: fold {e}", l.manifest.display()))?;
+    let folded = hidden.iter().filter(|h| **h).count();
     let fence = fence_for(&code);
     writeln!(md, "{fence}{}", info.join(","))?;
     for dep in &l.dependencies {
         writeln!(md, "# extern crate {dep};")?;
     }
-    md.push_str(&code);
-    if !code.ends_with('\n') {
-        md.push('\n');
-    }
-    if l.show.file_name().is_some_and(|n| n == "lib.rs") {
+    md.push_str(&fold::hide(&code, &hidden));
+    if is_lib {
         // rustdoc wraps code without `fn main` in one; a library must stay at crate level.
         md.push_str("# fn main() {}\n");
     }
@@ -280,7 +295,16 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
             book.listing(&id)?.label()
         )?;
     }
+    if folded > 0 {
+        write!(
+            meta,
+            " · {folded} line{} folded: the eye button shows {}",
+            if folded == 1 { "" } else { "s" },
+            if folded == 1 { "it" } else { "them" }
+        )?;
+    }
     writeln!(md, "<p class=\"listing-meta\">{meta}</p>\n")?;
+    md.push_str(&dependencies(l)?);
 
     if l.kind().has_output_file() {
         let output = fs_err::read_to_string(l.output_file())?;
@@ -301,15 +325,32 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
             if output.ends_with('\n') { "" } else { "\n" }
         )?;
     }
-    if let Some(results) = l.results_file() {
-        let table = fs_err::read_to_string(results)?;
-        writeln!(
-            md,
-            "<p class=\"listing-output-label\">Measured results:</p>\n\n{table}\n"
-        )?;
-    }
     md.push_str(&break_it(l)?);
     md.push_str("</div>\n");
+    Ok(md)
+}
+
+/// Under the code: the `cargo add` lines that give a reader's own project this listing's
+/// dependencies, from its Cargo.toml, and the loom sections to paste.
+fn dependencies(l: &Listing) -> Result<String> {
+    let manifest = l.dir.join("Cargo.toml");
+    let deps = deps::from_manifest(&fs_err::read_to_string(&manifest)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e:#}", l.manifest.display()))?;
+    let mut md = String::from("<div class=\"listing-deps\">\n\n");
+    if deps.commands.is_empty() {
+        md.push_str("<p>In your own project (<code>cargo new</code>): no dependencies, the standard library only.</p>\n\n");
+    } else {
+        md.push_str("<p>In your own project (<code>cargo new</code>), its dependencies:</p>\n\n");
+        let lines: String = deps.commands.iter().map(|c| format!("$ {c}\n")).collect();
+        let fence = fence_for(&lines);
+        writeln!(md, "{fence}console\n{lines}{fence}\n")?;
+    }
+    if !deps.toml.is_empty() {
+        md.push_str("<p>and for the loom model, in <code>Cargo.toml</code>:</p>\n\n");
+        let fence = fence_for(&deps.toml);
+        writeln!(md, "{fence}toml\n{}{fence}\n", deps.toml)?;
+    }
+    md.push_str("</div>\n\n");
     Ok(md)
 }
 

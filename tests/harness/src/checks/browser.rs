@@ -1,7 +1,10 @@
 //! The book as readers meet it: every page rendered in headless Chromium, with its scripts
 //! run. A page fails on a raw `{{#` directive, a console message, or a listing badge or
 //! admonition that isn't visible; search must find listings by name; screenshots of a few
-//! pages (light, dark, print) are saved for CI to keep.
+//! pages (light, dark, print) are saved for CI to keep. Layout, as theme/listings.js
+//! measures it on the page: no listing shows more than [`MAX_VISIBLE_LINES`] lines of code
+//! before the reader unfolds it; at 1280 px no table or code block needs horizontal
+//! scrolling; at 390 px nothing sticks out of the viewport outside a scroll container.
 
 use super::{Problems, Run};
 use crate::cache::{self, Hasher, Passed};
@@ -18,6 +21,13 @@ use std::time::Duration;
 /// The one console message allowed: mdBook asks play.rust-lang.org which crates it has,
 /// to decide where to show a Run button, and this check runs offline.
 const OFFLINE_PLAYGROUND_FETCH: &str = "Failed to fetch\", source: ";
+
+/// The most lines of code a listing may show before the reader unfolds it.
+const MAX_VISIBLE_LINES: usize = 80;
+
+/// A desktop window, and a phone's.
+const WIDE: &str = "1280,900";
+const NARROW: &str = "390,844";
 
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
@@ -46,7 +56,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         .collect();
 
     // Two browsers at a time: this machine has two cores.
-    let results: Vec<(PathBuf, Result<Vec<String>>)> = std::thread::scope(|s| {
+    let results: Vec<(PathBuf, Result<Checked>)> = std::thread::scope(|s| {
         let halves: Vec<Vec<PathBuf>> = vec![
             pages.iter().step_by(2).cloned().collect(),
             pages.iter().skip(1).step_by(2).cloned().collect(),
@@ -73,10 +83,16 @@ pub fn check(run: &Run) -> Result<Problems> {
             .collect()
     });
     let mut problems = Vec::new();
+    let mut measures = Measures::load(&work);
     for (page, result) in results {
         match result {
-            Ok(p) if p.is_empty() => cache.pass(page_key(ctx, &page, &theme))?,
-            Ok(p) => problems.extend(p),
+            Ok(c) => {
+                measures.record(page_key(ctx, &page, &theme), ctx.rel(&page), &c);
+                if c.problems.is_empty() {
+                    cache.pass(page_key(ctx, &page, &theme))?;
+                }
+                problems.extend(c.problems);
+            }
             Err(e) => problems.push(format!("{}: {e:#}", ctx.rel(&page))),
         }
     }
@@ -84,9 +100,24 @@ pub fn check(run: &Run) -> Result<Problems> {
         "  browser: {} page(s) rendered and checked (unchanged pages that passed before skipped)",
         pages.len()
     );
-    problems.extend(check_search(ctx, listings, &chromium, &work)?);
+    measures.retain_keys(
+        &walk(&html_root, "html")?
+            .iter()
+            .map(|p| page_key(ctx, p, &theme))
+            .collect::<Vec<_>>(),
+    );
+    measures.save(&work)?;
+    eprintln!("  {}", measures.summary());
+    // A hung search or screenshot is a problem of its own; the pages' problems still count.
+    match check_search(ctx, listings, &chromium, &work) {
+        Ok(p) => problems.extend(p),
+        Err(e) => problems.push(format!("search: {e:#}")),
+    }
     if !pages.is_empty() || !work.join("screenshots").is_dir() {
-        problems.extend(screenshots(ctx, &chromium, &html_root, &work)?);
+        match screenshots(ctx, &chromium, &html_root, &work) {
+            Ok(p) => problems.extend(p),
+            Err(e) => problems.push(format!("screenshots: {e:#}")),
+        }
     }
     cache.save(run.options.is_full())?;
     Ok(problems)
@@ -124,23 +155,56 @@ fn url(page: &Path, query: &str) -> String {
     format!("file://{}{query}", page.display())
 }
 
-/// Renders one page and reads what its scripts recorded.
-fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result<Vec<String>> {
-    let rel = ctx.rel(page);
-    let source = fs::read_to_string(page)?;
+/// What one page's check found, and what it measured (for the summary).
+#[derive(Default)]
+struct Checked {
+    problems: Vec<String>,
+    /// Each listing's anchor (`listing-1-20`) and its visible lines of code.
+    listing_lines: Vec<(String, usize)>,
+    /// Tables and code blocks that need horizontal scrolling at 1280 px.
+    clipped: usize,
+    /// Elements sticking out at 390 px.
+    overflowing: usize,
+}
+
+/// Renders `page` (with `?book-check`, so its script measures the layout) in a window of
+/// `size`, and returns the DOM as the scripts left it, and Chromium's log.
+fn render(chromium: &Path, profile: &Path, page: &Path, size: &str) -> Result<(String, String)> {
     let mut cmd = browser(chromium, profile);
-    cmd.arg("--dump-dom").arg(url(page, ""));
-    let out = capture(&mut cmd, Duration::from_secs(60))?.context("Chromium hung")?;
+    cmd.arg(format!("--window-size={size}"))
+        .arg("--dump-dom")
+        .arg(url(page, "?book-check"));
+    let out = capture(&mut cmd, Duration::from_secs(60))?
+        .with_context(|| format!("Chromium hung rendering the page at {size} px"))?;
     if !out.status.success() {
         bail!("Chromium failed ({}): {}", out.status, out.stderr);
     }
-    let dom = out.stdout;
-    let mut p = Vec::new();
+    Ok((out.stdout, out.stderr))
+}
+
+/// A JSON mark theme/listings.js left on the <html> element.
+fn json_mark<T: serde::de::DeserializeOwned>(dom: &str, attr: &str) -> Result<T> {
+    let raw = super::book::attribute_values(dom, attr)
+        .into_iter()
+        .next()
+        .with_context(|| format!("theme/listings.js did not run (no {attr} mark on the page)"))?;
+    let text = raw.replace("&quot;", "\"").replace("&nbsp;", "\u{a0}");
+    serde_json::from_str(&text).with_context(|| format!("{attr}: {text}"))
+}
+
+/// Renders one page and reads what its scripts recorded.
+fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result<Checked> {
+    let rel = ctx.rel(page);
+    let source = fs::read_to_string(page)?;
+    let (dom, stderr) = render(chromium, profile, page, WIDE)?;
+    let mut checked = Checked::default();
+    let out_stderr = stderr;
+    let p = &mut checked.problems;
     if let Some(pos) = dom.find("{{#") {
         let snippet: String = dom[pos..].chars().take(60).collect();
         p.push(format!("{rel}: the page shows a raw directive: {snippet}"));
     }
-    for line in out.stderr.lines().filter(|l| l.contains(":CONSOLE")) {
+    for line in out_stderr.lines().filter(|l| l.contains(":CONSOLE")) {
         if !(line.contains(OFFLINE_PLAYGROUND_FETCH) && line.contains("book.js")) {
             p.push(format!(
                 "{rel}: console: {}",
@@ -149,7 +213,7 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
         }
     }
     if page.ends_with("404.html") {
-        return Ok(p);
+        return Ok(checked);
     }
     let listings = source.matches("<div class=\"listing ").count();
     let admonitions = source.matches("class=\"admonition ").count();
@@ -166,7 +230,117 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
             None => p.push(format!("{rel}: theme/listings.js did not run (no {attr} mark on the page)")),
         }
     }
-    Ok(p)
+    // print.html repeats every chapter; the chapters' own pages are measured.
+    if page.ends_with("print.html") {
+        return Ok(checked);
+    }
+    let lines: Vec<(String, usize)> = json_mark(&dom, "data-listing-lines")?;
+    for (id, n) in &lines {
+        if *n > MAX_VISIBLE_LINES {
+            p.push(format!(
+                "{rel}: {} shows {n} lines of code before it is unfolded (at most {MAX_VISIBLE_LINES}): fold its plumbing (`fold` or `fold-all-but` in its [package.metadata.book], see listings/README.md)",
+                id.replace("listing-", "Listing ")
+            ));
+        }
+    }
+    if lines.len() != source.matches("<div class=\"listing ").count() {
+        p.push(format!(
+            "{rel}: theme/listings.js measured {} listings, the page has {}",
+            lines.len(),
+            source.matches("<div class=\"listing ").count()
+        ));
+    }
+    checked.listing_lines = lines;
+    let clipped: Vec<String> = json_mark(&dom, "data-clipped")?;
+    checked.clipped = clipped.len();
+    for c in clipped {
+        p.push(format!(
+            "{rel}: at 1280 px a {c}: it needs horizontal scrolling (wrap it or make it narrower)"
+        ));
+    }
+    let (narrow, _) = render(chromium, profile, page, NARROW)?;
+    let overflow: Vec<String> = json_mark(&narrow, "data-overflow")?;
+    checked.overflowing = overflow.len();
+    for o in overflow {
+        p.push(format!(
+            "{rel}: at 390 px, {o}: it sticks out of the viewport outside any scroll container"
+        ));
+    }
+    Ok(checked)
+}
+
+/// What the pages measured, kept across runs (a page that passed is not rendered again),
+/// so each run can report the longest listing of the whole book.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct Measures {
+    /// By the page's cache key: the figures of the page as it is now, never of an earlier
+    /// version of it.
+    pages: std::collections::BTreeMap<String, PageMeasure>,
+}
+
+/// One page's figures: each listing's anchor and visible lines, blocks needing horizontal
+/// scrolling at 1280 px, elements sticking out at 390 px.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct PageMeasure {
+    page: String,
+    listings: Vec<(String, usize)>,
+    clipped: usize,
+    overflowing: usize,
+}
+
+impl Measures {
+    fn file(work: &Path) -> PathBuf {
+        work.join("measures.json")
+    }
+
+    fn load(work: &Path) -> Measures {
+        fs::read_to_string(Self::file(work))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    fn record(&mut self, key: String, page: String, c: &Checked) {
+        self.pages.insert(
+            key,
+            PageMeasure {
+                page,
+                listings: c.listing_lines.clone(),
+                clipped: c.clipped,
+                overflowing: c.overflowing,
+            },
+        );
+    }
+
+    fn retain_keys(&mut self, keys: &[String]) {
+        self.pages.retain(|k, _| keys.contains(k));
+    }
+
+    fn save(&self, work: &Path) -> Result<()> {
+        fs::write(Self::file(work), serde_json::to_string_pretty(self)?)?;
+        Ok(())
+    }
+
+    fn summary(&self) -> String {
+        let longest = self
+            .pages
+            .values()
+            .flat_map(|m| m.listings.iter().map(move |(id, n)| (*n, id, &m.page)))
+            .max();
+        let clipped: usize = self.pages.values().map(|m| m.clipped).sum();
+        let overflowing: usize = self.pages.values().map(|m| m.overflowing).sum();
+        let listings: usize = self.pages.values().map(|m| m.listings.len()).sum();
+        let longest = match longest {
+            Some((n, id, page)) => format!(
+                "the longest shows {n} lines ({} on {page})",
+                id.replace("listing-", "Listing ")
+            ),
+            None => "none measured".into(),
+        };
+        format!(
+            "layout: {listings} listings measured, {longest}; limit {MAX_VISIBLE_LINES}; {clipped} table(s) or code block(s) needing horizontal scrolling at 1280 px; {overflowing} element(s) sticking out at 390 px"
+        )
+    }
 }
 
 /// For the first listing of each chapter, the book's search must list the page that
@@ -204,7 +378,8 @@ fn check_search(
             &html_root.join("index.html"),
             &format!("?search={}", words.replace(' ', "%20")),
         ));
-        let out = capture(&mut cmd, Duration::from_secs(60))?.context("Chromium hung")?;
+        let out = capture(&mut cmd, Duration::from_secs(60))?
+            .with_context(|| format!("Chromium hung searching for \"{words}\""))?;
         let rel_page = page.strip_prefix(&html_root)?.display().to_string();
         let results = out
             .stdout
@@ -267,7 +442,16 @@ fn screenshots(ctx: &Ctx, chromium: &Path, html_root: &Path, work: &Path) -> Res
                 .arg(format!("--screenshot={}", file.display()));
         }
         cmd.arg(url(&page, ""));
-        let out = capture(&mut cmd, Duration::from_secs(60))?.context("Chromium hung")?;
+        // The print view is the whole book in one page: on a loaded 2-core machine its PDF
+        // took 42 s, so it gets more than a page's minute.
+        let limit = Duration::from_secs(if name.ends_with(".pdf") { 180 } else { 60 });
+        let out = capture(&mut cmd, limit)?.with_context(|| {
+            format!(
+                "Chromium hung making {name} of {} (killed after {} s)",
+                ctx.rel(&page),
+                limit.as_secs()
+            )
+        })?;
         let size = fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         if !out.status.success() || size < 10_000 {
             p.push(format!(
