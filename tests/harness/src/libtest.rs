@@ -16,10 +16,19 @@ pub fn stuck(stdout: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Whether libtest itself reported `name` as failed: its `test NAME ... FAILED` line.
+/// Whether libtest itself reported `name` as failed: its `test NAME ... FAILED` line
+/// (`test NAME - should panic ... FAILED` for a `#[should_panic]` test).
 pub fn failed(stdout: &str, name: &str) -> bool {
-    let line = format!("test {name} ... FAILED");
-    stdout.lines().any(|l| l.trim_end() == line)
+    reported(stdout, name, "FAILED")
+}
+
+/// libtest's result line for `name`: `test NAME ... RESULT`, or with ` - should panic`.
+fn reported(stdout: &str, name: &str, result: &str) -> bool {
+    let plain = format!("test {name} ... {result}");
+    let should_panic = format!("test {name} - should panic ... {result}");
+    stdout
+        .lines()
+        .any(|l| l.trim_end() == plain || l.trim_end() == should_panic)
 }
 
 /// How one test ended, in libtest's own words: failed, hung, or neither (the binary failed
@@ -44,10 +53,7 @@ pub fn ending(stdout: &str, name: &str) -> TestEnding {
     if stuck(stdout).contains(&name) {
         return TestEnding::Hung;
     }
-    if stdout
-        .lines()
-        .any(|l| l.trim_end() == format!("test {name} ... ok"))
-    {
+    if reported(stdout, name, "ok") {
         return TestEnding::Passed;
     }
     TestEnding::Unreported(crate::cargo::tail(stdout, 10))
@@ -121,6 +127,13 @@ mod tests {
         let mention = "running 1 test\nthread 'main' panicked: test t ... FAILED was expected\n";
         assert!(matches!(ending(mention, "t"), TestEnding::Unreported(_)));
         assert_eq!(ending("test t ... ok\n", "t"), TestEnding::Passed);
+        // A #[should_panic] test that no longer panics.
+        let no_panic = "test t - should panic ... FAILED\n\nfailures:\n\n---- t stdout ----\nnote: test did not panic as expected at src/lib.rs:1:1\n";
+        assert_eq!(
+            ending(no_panic, "t"),
+            TestEnding::Failed("test t ... FAILED\nnote: test did not panic as expected at src/lib.rs:1:1\n".into())
+        );
+        assert_eq!(ending("test t - should panic ... ok\n", "t"), TestEnding::Passed);
     }
 
     #[test]
