@@ -550,16 +550,17 @@ impl Listing {
         }
     }
 
-    /// How a reader runs the check a break turns red.
-    pub fn check_command(&self, fails: &Fails) -> String {
+    /// How a reader runs the check a break turns red in their own project (a copy of the
+    /// listing made with `cargo new`), where there is one package and no `-p`.
+    pub fn own_check_command(&self, fails: &Fails) -> String {
         match fails {
-            Fails::Output | Fails::Compile => self.run_command(),
+            Fails::Output => "cargo run".into(),
+            Fails::Compile => "cargo build".into(),
             Fails::Loom => format!(
-                "RUSTFLAGS=\"--cfg loom\" cargo test --release -p {} -- --exact {}",
-                self.package,
+                "RUSTFLAGS=\"--cfg loom\" cargo test --release -- --exact {}",
                 self.claim.loom().unwrap_or_default()
             ),
-            Fails::Test(name) => format!("cargo test -p {} -- --exact {name}", self.package),
+            Fails::Test(name) => format!("cargo test -- --exact {name}"),
         }
     }
 }

@@ -131,9 +131,15 @@ mod tests {
         let no_panic = "test t - should panic ... FAILED\n\nfailures:\n\n---- t stdout ----\nnote: test did not panic as expected at src/lib.rs:1:1\n";
         assert_eq!(
             ending(no_panic, "t"),
-            TestEnding::Failed("test t ... FAILED\nnote: test did not panic as expected at src/lib.rs:1:1\n".into())
+            TestEnding::Failed(
+                "test t ... FAILED\nnote: test did not panic as expected at src/lib.rs:1:1\n"
+                    .into()
+            )
         );
-        assert_eq!(ending("test t - should panic ... ok\n", "t"), TestEnding::Passed);
+        assert_eq!(
+            ending("test t - should panic ... ok\n", "t"),
+            TestEnding::Passed
+        );
     }
 
     #[test]

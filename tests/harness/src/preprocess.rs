@@ -427,7 +427,7 @@ fn break_it(l: &Listing) -> Result<String> {
             Fails::Loom => "loom's verdict flips",
             Fails::Test(_) => "the test fails",
         };
-        writeln!(body, "   Run `{}`: {what}.", l.check_command(&b.fails))?;
+        writeln!(body, "   Run `{}`: {what}.", l.own_check_command(&b.fails))?;
         if let Ok(record) = fs_err::read_to_string(l.break_record(b)) {
             let fence = fence_for(&record);
             writeln!(body, "   What that printed:")?;

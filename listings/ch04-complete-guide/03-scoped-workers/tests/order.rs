@@ -11,7 +11,6 @@ fn all_workers_done_comes_after_every_worker_line() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     let (last, workers) = lines.split_last().unwrap();
-    assert_eq!(*last, "All workers done");
 
     let mut workers = workers.to_vec();
     workers.sort_unstable();
@@ -19,8 +18,9 @@ fn all_workers_done_comes_after_every_worker_line() {
         .flat_map(|id| [format!("Worker {id} starting"), format!("Worker {id} done")])
         .collect();
     expected.sort_unstable();
-    assert_eq!(
-        workers, expected,
-        "every worker starts and finishes before the last line"
+    // One message, whatever the run printed: which lines came late varies from run to run.
+    assert!(
+        *last == "All workers done" && workers == expected,
+        "`All workers done` must come last, after every worker has started and finished"
     );
 }

@@ -91,7 +91,12 @@ mod tests {
         for count in [0, 1, 10, 10_000] {
             let mut results: Vec<u64> = super::square_all(0..count).iter().collect();
             results.sort();
-            assert_eq!(results, (0..count).map(|n| n * n).collect::<Vec<_>>());
+            let squares: Vec<u64> = (0..count).map(|n| n * n).collect();
+            // No numbers in the message: what a broken pipeline loses varies from run to run.
+            assert!(
+                results == squares,
+                "every number must be squared exactly once"
+            );
         }
     }
 }

@@ -79,11 +79,24 @@ impl Linker {
                 source: format!("Rust {}", self.std.version),
             },
             Item::Go { package, idents } => {
-                let mut url = format!("https://pkg.go.dev/{package}@{}", self.go_version);
-                if !idents.is_empty() {
-                    url.push('#');
-                    url.push_str(&idents.join("."));
-                }
+                let exported = idents
+                    .first()
+                    .is_none_or(|i| i.starts_with(|c: char| c.is_ascii_uppercase()));
+                let url = if exported {
+                    let mut url = format!("https://pkg.go.dev/{package}@{}", self.go_version);
+                    if !idents.is_empty() {
+                        url.push('#');
+                        url.push_str(&idents.join("."));
+                    }
+                    url
+                } else {
+                    // pkg.go.dev documents exported names only: an unexported one (a runtime
+                    // internal) is linked to its package's source at that Go version.
+                    format!(
+                        "https://github.com/golang/go/tree/{}/src/{package}",
+                        self.go_version
+                    )
+                };
                 Link {
                     url,
                     label: "Go".into(),
@@ -211,6 +224,29 @@ mod tests {
              title=\"Rust 1.95.0: std::sync::Mutex::lock \u{2014} \u{201c}Acquires a mutex, blocking\u{201d}\">std</a></sup>\n\n\
              Add panics<sup class=\"cite\"><a href=\"https://pkg.go.dev/sync@go1.19.8#WaitGroup.Add\" \
              title=\"Go 1.19.8: sync.WaitGroup.Add \u{2014} \u{201c}If the counter goes negative\u{201d}\">Go</a></sup>.\n"
+        );
+    }
+
+    #[test]
+    fn unexported_go_names_link_to_their_source() {
+        let l = linker();
+        let go = |package: &str, idents: &[&str]| Item::Go {
+            package: package.into(),
+            idents: idents.iter().map(|i| i.to_string()).collect(),
+        };
+        assert_eq!(
+            l.link(&go("sync", &["WaitGroup", "Add"]), "go:sync.WaitGroup.Add")
+                .url,
+            "https://pkg.go.dev/sync@go1.19.8#WaitGroup.Add"
+        );
+        assert_eq!(
+            l.link(&go("runtime", &["runqsteal"]), "go:runtime.runqsteal")
+                .url,
+            "https://github.com/golang/go/tree/go1.19.8/src/runtime"
+        );
+        assert_eq!(
+            l.link(&go("runtime", &[]), "go:runtime").url,
+            "https://pkg.go.dev/runtime@go1.19.8"
         );
     }
 
