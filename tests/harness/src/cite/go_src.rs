@@ -36,7 +36,7 @@ impl GoSources {
         if files.is_empty() {
             bail!("`{package}` has no Go files in {}", dir.display());
         }
-        let mut url = format!("https://pkg.go.dev/{package}@{}", self.version);
+        let url = super::go_url(package, idents, &self.version);
         let mut found = Vec::new();
         let mut wider = Vec::new();
         let rel = |p: &Path| {
@@ -53,8 +53,6 @@ impl GoSources {
                 });
             }
         } else {
-            url.push('#');
-            url.push_str(&idents.join("."));
             for f in &files {
                 let text = fs_err::read_to_string(f)?;
                 wider.push((rel(f), f.clone()));

@@ -291,3 +291,22 @@ mod tests {
         assert!(!contains_phrase(&text, ""));
     }
 }
+
+/// A Go item's page: pkg.go.dev at that release, which documents exported names (and the
+/// `builtin` package's); an unexported name (a runtime internal) is linked to its package's
+/// source at that release instead.
+pub fn go_url(package: &str, idents: &[String], version: &str) -> String {
+    let documented = package == "builtin"
+        || idents
+            .first()
+            .is_none_or(|i| i.starts_with(|c: char| c.is_ascii_uppercase()));
+    if !documented {
+        return format!("https://github.com/golang/go/tree/{version}/src/{package}");
+    }
+    let mut url = format!("https://pkg.go.dev/{package}@{version}");
+    if !idents.is_empty() {
+        url.push('#');
+        url.push_str(&idents.join("."));
+    }
+    url
+}

@@ -79,24 +79,7 @@ impl Linker {
                 source: format!("Rust {}", self.std.version),
             },
             Item::Go { package, idents } => {
-                let exported = idents
-                    .first()
-                    .is_none_or(|i| i.starts_with(|c: char| c.is_ascii_uppercase()));
-                let url = if exported {
-                    let mut url = format!("https://pkg.go.dev/{package}@{}", self.go_version);
-                    if !idents.is_empty() {
-                        url.push('#');
-                        url.push_str(&idents.join("."));
-                    }
-                    url
-                } else {
-                    // pkg.go.dev documents exported names only: an unexported one (a runtime
-                    // internal) is linked to its package's source at that Go version.
-                    format!(
-                        "https://github.com/golang/go/tree/{}/src/{package}",
-                        self.go_version
-                    )
-                };
+                let url = super::go_url(package, idents, &self.go_version);
                 Link {
                     url,
                     label: "Go".into(),
@@ -247,6 +230,11 @@ mod tests {
         assert_eq!(
             l.link(&go("runtime", &[]), "go:runtime").url,
             "https://pkg.go.dev/runtime@go1.19.8"
+        );
+        // The builtin package's lowercase names are documented.
+        assert_eq!(
+            l.link(&go("builtin", &["panic"]), "go:builtin.panic").url,
+            "https://pkg.go.dev/builtin@go1.19.8#panic"
         );
     }
 
