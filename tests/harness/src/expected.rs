@@ -182,3 +182,80 @@ mod tests {
         );
     }
 }
+
+/// Whether `text` matches a recorded `pattern` (a break's record): line for line, except
+/// that `[..]` in a pattern line matches any text within that line, and a pattern line that
+/// is exactly `...` matches any number of lines (none included). Records are compared whole;
+/// these two marks, written by hand when a record is reviewed, cover what a failure prints
+/// that changes from run to run (which worker was late, a count that a race decides), as
+/// cargo's own test suite and trybuild's normalisations do.
+pub fn matches_record(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<&str> = pattern.lines().collect();
+    let text: Vec<&str> = text.lines().collect();
+    lines_match(&pattern, &text)
+}
+
+fn lines_match(pattern: &[&str], text: &[&str]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((&"...", rest)) => (0..=text.len()).any(|skip| lines_match(rest, &text[skip..])),
+        Some((first, rest)) => text
+            .split_first()
+            .is_some_and(|(line, more)| line_matches(first, line) && lines_match(rest, more)),
+    }
+}
+
+fn line_matches(pattern: &str, line: &str) -> bool {
+    let mut parts = pattern.split("[..]");
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = line.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod record_tests {
+    use super::matches_record;
+
+    #[test]
+    fn records_match_exactly_but_for_their_marks() {
+        assert!(matches_record("a\nb\n", "a\nb\n"));
+        assert!(!matches_record("a\nb\n", "a\nc\n"));
+        assert!(!matches_record("a\n", "a\nb\n"));
+        // `[..]` stands for text within one line.
+        assert!(matches_record("  left: [..]\n", "  left: [0, 4, 16]\n"));
+        assert!(matches_record("x [..] y [..] z\n", "x 1 y 2 z\n"));
+        assert!(!matches_record("  left: [..]\n", " right: 3\n"));
+        assert!(!matches_record("[..] done\n", "done late\n"));
+        // `...` stands for any number of lines, none included.
+        let p = "Its output no longer matches the book's:\n...\n  (- shown in the book, + printed by the listing)\n";
+        assert!(matches_record(
+            p,
+            "Its output no longer matches the book's:\n  - task 4\n  + task 8\n  (- shown in the book, + printed by the listing)\n"
+        ));
+        assert!(matches_record(
+            p,
+            "Its output no longer matches the book's:\n  (- shown in the book, + printed by the listing)\n"
+        ));
+        assert!(!matches_record(
+            p,
+            "It panics (exit status 101):\n  (- shown in the book, + printed by the listing)\n"
+        ));
+        // A changed figure outside the marks is still caught.
+        assert!(!matches_record(
+            "+ jobs done: 10\n...\n",
+            "+ jobs done: 7\n"
+        ));
+    }
+}
