@@ -1,7 +1,8 @@
 //! The book's own tool, run as `cargo xtask <command>` (see `.cargo/config.toml`).
 //!
 //! This file is the command line only; each concern lives in a module of its own:
-//! `context` (the paths, read once), `declaration` (what each listing claims), `markdown`
+//! `context` (the paths, read once), `declaration/` (what each listing claims: the kind
+//! table, the claim schema, breaks, loading), `files` (filesystem helpers), `markdown`
 //! (the one fence and directive parser), `preprocess` (rendering listings into pages),
 //! `process` (commands under time limits), `cargo`, `cache`, `normalize`, `diff`,
 //! `mdbook` and `tools` (the book tools), `cite` (`{{#cite}}`: read, looked up in the
@@ -18,6 +19,7 @@ mod declaration;
 mod deps;
 mod diff;
 mod expected;
+mod files;
 mod fold;
 mod libtest;
 mod markdown;

@@ -278,17 +278,6 @@ pub fn capture(cmd: &mut Command, timeout: Duration) -> Result<Option<Output>> {
     })
 }
 
-/// Writes `contents` only if the file differs, so cargo's fingerprints stay fresh.
-pub fn write_if_changed(path: &std::path::Path, contents: &[u8]) -> Result<()> {
-    if fs_err::read(path).ok().as_deref() == Some(contents) {
-        return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        fs_err::create_dir_all(parent)?;
-    }
-    Ok(fs_err::write(path, contents)?)
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;

@@ -120,7 +120,7 @@ fn machinery_in_prose(ctx: &Ctx) -> Result<Problems> {
     let mut pages = Vec::new();
     for entry in fs_err::read_dir(&ctx.src)? {
         let dir = entry?.path();
-        let name = crate::declaration::file_name(&dir);
+        let name = crate::files::file_name(&dir);
         if dir.is_dir() && (name.starts_with("ch") || name == "appendix") {
             pages.extend(walk(&dir, "md")?);
         }

@@ -327,7 +327,7 @@ impl<'a> Scratch<'a> {
             "no longer applies: its `find` text must occur exactly once in {}",
             self.ctx.rel(&original)
         );
-        process::write_if_changed(
+        crate::files::write_if_changed(
             &copy.join(rel),
             text.replacen(&b.find, &b.replace, 1).as_bytes(),
         )?;
@@ -508,7 +508,7 @@ fn record(ctx: &Ctx, l: &Listing, b: &Break, excerpt: &str, bless: bool) -> Resu
     let excerpt = &crate::normalize::record(excerpt);
     let file = l.break_record(b);
     if bless {
-        process::write_if_changed(&file, excerpt.as_bytes())?;
+        crate::files::write_if_changed(&file, excerpt.as_bytes())?;
         eprintln!("    recorded {}", ctx.rel(&file));
         return Ok(None);
     }

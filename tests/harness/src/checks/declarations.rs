@@ -31,8 +31,8 @@ fn refused(ctx: &Ctx, listings: &[Listing]) -> Result<BTreeSet<String>> {
             let dir = dir?.path();
             let id = format!(
                 "{}/{}",
-                declaration::file_name(&chapter),
-                declaration::file_name(&dir)
+                crate::files::file_name(&chapter),
+                crate::files::file_name(&dir)
             );
             if dir.join("Cargo.toml").is_file() && !loaded.contains(id.as_str()) {
                 refused.insert(id);

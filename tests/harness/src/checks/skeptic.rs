@@ -38,7 +38,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         expected += markdown::count_rust_blocks(&filtered).0;
         let rel = page.strip_prefix(&markdown_dir)?;
         inputs.str(&rel.display().to_string()).str(&filtered);
-        process::write_if_changed(&fed.join(rel), filtered.as_bytes())?;
+        crate::files::write_if_changed(&fed.join(rel), filtered.as_bytes())?;
     }
     let key = cache::key("skeptic", &inputs);
     let mut passed = Passed::load(ctx, "skeptic", !run.options.no_cache);
@@ -207,7 +207,7 @@ pub fn reset_target_on_new_dependencies(ctx: &Ctx) -> Result<()> {
             );
             fs_err::remove_dir_all(dir.join("debug"))?;
         }
-        process::write_if_changed(&stamp, key.as_bytes())?;
+        crate::files::write_if_changed(&stamp, key.as_bytes())?;
     }
     Ok(())
 }
