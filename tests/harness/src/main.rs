@@ -9,24 +9,35 @@
 //! pinned sources, rendered), `expected` (output comparison), `libtest` (reading test
 //! binaries' reports) and `checks` (the steps of `cargo xtask test`, one file or folder
 //! each, the Go side in `checks/go/`, and their runner).
+//!
+//! What several steps share lives outside `checks`, so that no step reaches into
+//! another: `copy` (a listing copied out as a reader gets it), `run_program` (a listing's
+//! program run and judged against its claim), `doctest_deps` (the doctest crate the book's
+//! code blocks build against) and `html` (reading the built pages). The one exception is
+//! the breaks step, which runs the check each break names through that check's own
+//! functions.
 
 mod cache;
 mod cargo;
 mod checks;
 mod cite;
 mod context;
+mod copy;
 mod declaration;
 mod deps;
 mod diff;
+mod doctest_deps;
 mod expected;
 mod files;
 mod fold;
+mod html;
 mod libtest;
 mod markdown;
 mod mdbook;
 mod normalize;
 mod preprocess;
 mod process;
+mod run_program;
 mod tools;
 
 use anyhow::Result;

@@ -24,6 +24,13 @@ pub enum Ending {
     Stopped,
 }
 
+impl Ending {
+    /// Exited with status 0.
+    pub fn is_success(self) -> bool {
+        matches!(self, Ending::Exited(s) if s.success())
+    }
+}
+
 /// What a command printed, and how it ended.
 #[derive(Debug)]
 pub struct Run {
@@ -35,7 +42,7 @@ pub struct Run {
 
 impl Run {
     pub fn success(&self) -> bool {
-        matches!(self.ending, Ending::Exited(s) if s.success())
+        self.ending.is_success()
     }
 
     pub fn code(&self) -> Option<i32> {

@@ -280,7 +280,7 @@ fn inputs(ctx: &Ctx, l: &Listing, b: &Break) -> Hasher {
     let mut h = Hasher::default();
     h.tree(&ctx.root, &l.dir);
     // The sibling listings it depends on by path, and nothing else of its chapter.
-    for sibling in super::copy_out::sibling_dependencies(&l.dir).unwrap_or_default() {
+    for sibling in crate::copy::sibling_dependencies(&l.dir).unwrap_or_default() {
         h.tree(&ctx.root, &l.dir.parent().unwrap_or(&l.dir).join(sibling));
     }
     h.file(&ctx.root, &ctx.root.join("Cargo.lock"))
@@ -318,7 +318,7 @@ impl<'a> Scratch<'a> {
 
     /// A fresh copy of the listing with the break applied; the copy's folder.
     fn apply(&self, l: &Listing, b: &Break) -> Result<PathBuf> {
-        let copy = super::copy_out::copy(self.ctx, l, &self.root)?;
+        let copy = crate::copy::copy(self.ctx, l, &self.root)?;
         let original = l.break_file(b);
         let rel = original.strip_prefix(&l.dir).context("the break's file")?;
         let text = fs_err::read_to_string(&original)?;
@@ -380,7 +380,7 @@ impl<'a> Scratch<'a> {
             Fails::Output => {
                 let build = cargo::json(&mut self.cargo(copy, &["build", "--quiet", "--bins"]))?;
                 let exe = built(&build, copy, |b| b.program(copy).map(Path::to_path_buf))?;
-                let (mismatches, _) = super::outputs::verdict(self.ctx, &copied, &exe)?;
+                let (mismatches, _) = crate::run_program::run_and_judge(self.ctx, &copied, &exe)?;
                 Ok(if mismatches.is_empty() {
                     Verdict::Held(": it prints the output shown and exits as it should".into())
                 } else {

@@ -184,7 +184,7 @@ fn render(chromium: &Path, profile: &Path, page: &Path, size: &str) -> Result<(S
 
 /// A JSON mark theme/listings.js left on the <html> element.
 fn json_mark<T: serde::de::DeserializeOwned>(dom: &str, attr: &str) -> Result<T> {
-    let raw = super::book::attribute_values(dom, attr)
+    let raw = crate::html::attribute_values(dom, attr)
         .into_iter()
         .next()
         .with_context(|| format!("theme/listings.js did not run (no {attr} mark on the page)"))?;
@@ -222,7 +222,7 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
         ("data-admonitions", admonitions, "admonitions"),
     ] {
         let expected = format!("{want}/{want}");
-        match super::book::attribute_values(&dom, attr).into_iter().next() {
+        match crate::html::attribute_values(&dom, attr).into_iter().next() {
             Some(got) if got == expected => {}
             Some(got) => p.push(format!(
                 "{rel}: {what}: {got} visible and styled, expected {expected} (is the stylesheet missing?)"

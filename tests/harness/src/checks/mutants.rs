@@ -66,7 +66,7 @@ pub fn check(run: &Run) -> Result<Problems> {
 fn mutate(ctx: &Ctx, l: &Listing, survivors: &[String]) -> Result<Problems> {
     let tool = install()?;
     let scratch = ctx.target().join("mutants");
-    let copy = super::copy_out::copy(ctx, l, &scratch.join("src"))?;
+    let copy = crate::copy::copy(ctx, l, &scratch.join("src"))?;
     let out_dir = scratch.join("out").join(&l.package);
     if out_dir.exists() {
         fs_err::remove_dir_all(&out_dir)?;
@@ -176,7 +176,7 @@ fn install() -> Result<PathBuf> {
     .arg(&root);
     let ending = process::stream(&mut cmd, crate::cargo::BUILD_LIMIT)?;
     anyhow::ensure!(
-        super::style::is_success(ending) && exe.is_file(),
+        ending.is_success() && exe.is_file(),
         "installing cargo-mutants {VERSION} failed"
     );
     Ok(exe)

@@ -288,7 +288,7 @@ fn build_and_run(
     let exe = target
         .join("debug")
         .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    let (found, _) = super::outputs::verdict(ctx, l, &exe)?;
+    let (found, _) = crate::run_program::run_and_judge(ctx, l, &exe)?;
     Ok(found
         .into_iter()
         .map(|m| format!("own project {}: {}", dir.display(), m.report))

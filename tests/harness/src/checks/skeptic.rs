@@ -3,7 +3,7 @@
 //! block stuck for a minute stops the run at once, named by its page and listing.
 
 use super::{Problems, Run, limits};
-use crate::cache::{self, Hasher, Passed};
+use crate::cache::{self, Passed};
 use crate::context::Ctx;
 use crate::markdown;
 use crate::mdbook::walk;
@@ -18,7 +18,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     // it reads a copy with those blocks turned into text; rustc's JSON diagnostics prove them.
     let fed = ctx.target().join("doctest/markdown");
     let mut expected = 0;
-    let mut inputs = dependencies(ctx);
+    let mut inputs = crate::doctest_deps::dependencies(ctx);
     // A listing that hung earlier in this run is not run again here.
     let hung = run.hung_listings();
     let labels: Vec<String> = hung.iter().map(|l| l.label()).collect();
@@ -46,7 +46,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         eprintln!("  skeptic: the book's code and dependencies are unchanged since it last passed");
         return passed.save(run.options.is_full()).map(|_| p);
     }
-    reset_target_on_new_dependencies(ctx)?;
+    crate::doctest_deps::reset_target_on_new_dependencies(ctx)?;
     let mut cmd = process::cargo();
     cmd.current_dir(&ctx.root)
         .env("BOOK_MARKDOWN_DIR", &fed)
@@ -124,34 +124,6 @@ pub fn check(run: &Run) -> Result<Problems> {
     Ok(p)
 }
 
-/// What the book's code compiles against: the lock file, the doctest crate, and the
-/// listings it depends on as libraries.
-pub fn dependencies(ctx: &Ctx) -> Hasher {
-    let mut h = Hasher::default();
-    let doctest = ctx.root.join("tests/doctest");
-    for f in [
-        "Cargo.lock",
-        "tests/doctest/Cargo.toml",
-        "tests/doctest/build.rs",
-    ] {
-        h.file(&ctx.root, &ctx.root.join(f));
-    }
-    let manifest: toml::Table = fs_err::read_to_string(doctest.join("Cargo.toml"))
-        .ok()
-        .and_then(|t| toml::from_str(&t).ok())
-        .unwrap_or_default();
-    for section in ["dependencies", "dev-dependencies"] {
-        if let Some(deps) = manifest.get(section).and_then(|d| d.as_table()) {
-            for spec in deps.values() {
-                if let Some(path) = spec.get("path").and_then(|p| p.as_str()) {
-                    h.tree(&ctx.root, &doctest.join(path));
-                }
-            }
-        }
-    }
-    h
-}
-
 /// skeptic names a test after its page and line (`book_ch01_x_05_y_sect_…_line_42`): the
 /// page and the listing shown there.
 fn name_block(ctx: &Ctx, fed: &Path, test: &str) -> String {
@@ -186,30 +158,6 @@ fn name_block(ctx: &Ctx, fed: &Path, test: &str) -> String {
         );
     }
     test.to_string()
-}
-
-/// `mdbook test` hands rustdoc the whole deps directory of target/doctest; after the
-/// doctest crate's dependencies change, cargo leaves the old builds there and rustdoc stops
-/// with E0464 (two candidates for one crate). So that directory starts afresh whenever
-/// the dependency set changes.
-pub fn reset_target_on_new_dependencies(ctx: &Ctx) -> Result<()> {
-    let dir = ctx.target().join("doctest");
-    let mut h = Hasher::default();
-    h.file(&ctx.root, &ctx.root.join("tests/doctest/Cargo.toml"))
-        .file(&ctx.root, &ctx.root.join("Cargo.lock"));
-    let key = h.finish();
-    let stamp = dir.join("dependencies-key");
-    if fs_err::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
-        if dir.join("debug").exists() {
-            eprintln!(
-                "  the doctest dependencies changed: rebuilding {} from scratch",
-                ctx.rel(&dir)
-            );
-            fs_err::remove_dir_all(dir.join("debug"))?;
-        }
-        crate::files::write_if_changed(&stamp, key.as_bytes())?;
-    }
-    Ok(())
 }
 
 fn passed_count(stdout: &str) -> usize {
