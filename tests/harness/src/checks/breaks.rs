@@ -64,14 +64,14 @@ pub fn check(run: &Run) -> Result<(Problems, Summary)> {
     let mut p = Vec::new();
 
     // What each listing's tests are called, from the workspace's own test binaries.
-    let build = super::tests::build_tests(ctx, &run.selected, false)?;
+    let build = crate::libtest::build_tests(ctx, &run.selected, false)?;
     if !build.success() {
         return Ok((
             vec![format!("building the tests failed:\n{}", build.report())],
             summary,
         ));
     }
-    let tests = super::tests::tests_by_listing(&build)?;
+    let tests = crate::libtest::tests_by_listing(&build)?;
     let none = BTreeMap::new();
     for l in &run.selected {
         let names: BTreeSet<String> = tests
@@ -359,7 +359,8 @@ impl<'a> Scratch<'a> {
         match &b.fails {
             Fails::Compile if l.kind() == Kind::CompileFail => {
                 let build = cargo::json(&mut self.cargo(copy, &["check", "--quiet"]))?;
-                let problems = super::copy_out::compile_errors(self.ctx, &copied, &build, false)?;
+                let problems =
+                    crate::compile_fail::compile_errors(self.ctx, &copied, &build, false)?;
                 Ok(if problems.is_empty() {
                     Verdict::Held(": rustc still reports exactly the declared errors".into())
                 } else if build.success() {
@@ -389,10 +390,10 @@ impl<'a> Scratch<'a> {
                 })
             }
             Fails::Loom => {
-                let mut cmd = super::loom::command(copy, &self.target.join("loom"));
+                let mut cmd = crate::loom_model::command(copy, &self.target.join("loom"));
                 let build = cargo::json(&mut cmd)?;
                 built(&build, copy, |_| Some(()))?;
-                let (outcome, model) = super::loom::outcome_of(&copied, copy, &build)?;
+                let (outcome, model) = crate::loom_model::outcome_of(&copied, copy, &build)?;
                 let want = l.kind().facts().loom;
                 Ok(if outcome.is(want) {
                     Verdict::Held(": loom's verdict is still the one the listing shows".into())
@@ -409,7 +410,7 @@ impl<'a> Scratch<'a> {
                 built(&build, copy, |_| Some(()))?;
                 for exe in build.tests_of(copy) {
                     let out = process::run_watching(
-                        super::tests::test_command(&exe.path, copy).args(["--exact", name]),
+                        crate::libtest::test_command(&exe.path, copy).args(["--exact", name]),
                         limits::TEST_BINARY,
                         Some(process::libtest_stuck),
                     )?;
