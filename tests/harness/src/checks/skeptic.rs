@@ -3,7 +3,7 @@
 //! block stuck for a minute stops the run at once, named by its page and listing.
 
 use super::{Problems, Run, limits};
-use crate::cache::{self, Passed};
+use crate::cache::{self, Hasher, Passed};
 use crate::context::Ctx;
 use crate::markdown;
 use crate::mdbook::walk;
@@ -13,11 +13,9 @@ use std::path::{Path, PathBuf};
 
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
-    let markdown_dir = ctx.markdown();
     // skeptic ignores `compile_fail` (it would compile such a block as a normal test), so
     // it reads a copy with those blocks turned into text; rustc's JSON diagnostics prove them.
     let fed = ctx.target().join("doctest/markdown");
-    let mut expected = 0;
     let mut inputs = crate::doctest_deps::dependencies(ctx);
     // A listing that hung earlier in this run is not run again here.
     let hung = run.hung_listings();
@@ -32,14 +30,7 @@ pub fn check(run: &Run) -> Result<Problems> {
             )
         })
         .collect();
-    for page in walk(&markdown_dir, "md")? {
-        let text = fs_err::read_to_string(&page)?;
-        let filtered = markdown::without_listings(&markdown::without_compile_fail(&text), &labels);
-        expected += markdown::count_rust_blocks(&filtered).0;
-        let rel = page.strip_prefix(&markdown_dir)?;
-        inputs.str(&rel.display().to_string()).str(&filtered);
-        crate::files::write_if_changed(&fed.join(rel), filtered.as_bytes())?;
-    }
+    let expected = feed(ctx, &fed, &labels, &mut inputs)?;
     let key = cache::key("skeptic", &inputs);
     let mut passed = Passed::load(ctx, "skeptic", !run.options.no_cache);
     if passed.hit(&key) {
@@ -59,55 +50,9 @@ pub fn check(run: &Run) -> Result<Problems> {
         process::describe(&cmd)
     );
     let out = process::run_watching(&mut cmd, limits::SKEPTIC, Some(process::libtest_stuck))?;
-    match out.ending {
-        Ending::Exited(s) if s.success() => {}
-        Ending::Exited(_) => {
-            // libtest ends with the failed tests' names, one a line, under "failures:".
-            let failed: Vec<String> = out
-                .stdout
-                .rsplit_once("\nfailures:\n")
-                .map(|(_, names)| {
-                    names
-                        .lines()
-                        .map(str::trim)
-                        .take_while(|l| !l.is_empty())
-                        .map(|name| name_block(ctx, &fed, name))
-                        .collect()
-                })
-                .unwrap_or_default();
-            p.push(format!(
-                "skeptic: {} block(s) failed: {}\n{}",
-                failed.len(),
-                failed.join("; "),
-                out.stdout
-                    .split_once("\nfailures:\n")
-                    .map_or(out.stdout.as_str(), |(_, f)| f)
-                    .lines()
-                    .take(40)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ));
-            return Ok(p);
-        }
-        _ => {
-            let stuck: Vec<String> = out
-                .stdout
-                .lines()
-                .filter(|l| process::libtest_stuck(l))
-                .filter_map(|l| l.strip_prefix("test ")?.split(' ').next())
-                .map(|name| name_block(ctx, &fed, name))
-                .collect();
-            p.push(format!(
-                "skeptic {}; blocks still running: {}",
-                out.describe_ending(),
-                if stuck.is_empty() {
-                    "unknown".to_string()
-                } else {
-                    stuck.join("; ")
-                }
-            ));
-            return Ok(p);
-        }
+    if let Some(failure) = failure(ctx, &fed, &out) {
+        p.push(failure);
+        return Ok(p);
     }
     let ran = passed_count(&out.stdout);
     if ran != expected {
@@ -122,6 +67,76 @@ pub fn check(run: &Run) -> Result<Problems> {
     }
     passed.save(run.options.is_full())?;
     Ok(p)
+}
+
+/// Writes the pages skeptic reads under `fed` (compile-fail blocks and the listings of
+/// `labels` turned into text), hashing them into `inputs`; returns how many Rust blocks
+/// skeptic must run.
+fn feed(ctx: &Ctx, fed: &Path, labels: &[String], inputs: &mut Hasher) -> Result<usize> {
+    let markdown_dir = ctx.markdown();
+    let mut expected = 0;
+    for page in walk(&markdown_dir, "md")? {
+        let text = fs_err::read_to_string(&page)?;
+        let filtered = markdown::without_listings(&markdown::without_compile_fail(&text), labels);
+        expected += markdown::count_rust_blocks(&filtered).0;
+        let rel = page.strip_prefix(&markdown_dir)?;
+        inputs.str(&rel.display().to_string()).str(&filtered);
+        crate::files::write_if_changed(&fed.join(rel), filtered.as_bytes())?;
+    }
+    Ok(expected)
+}
+
+/// What went wrong with skeptic's run, naming the blocks by page and listing; None if it
+/// passed.
+fn failure(ctx: &Ctx, fed: &Path, out: &process::Run) -> Option<String> {
+    match out.ending {
+        Ending::Exited(s) if s.success() => None,
+        Ending::Exited(_) => {
+            // libtest ends with the failed tests' names, one a line, under "failures:".
+            let failed: Vec<String> = out
+                .stdout
+                .rsplit_once("\nfailures:\n")
+                .map(|(_, names)| {
+                    names
+                        .lines()
+                        .map(str::trim)
+                        .take_while(|l| !l.is_empty())
+                        .map(|name| name_block(ctx, fed, name))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(format!(
+                "skeptic: {} block(s) failed: {}\n{}",
+                failed.len(),
+                failed.join("; "),
+                out.stdout
+                    .split_once("\nfailures:\n")
+                    .map_or(out.stdout.as_str(), |(_, f)| f)
+                    .lines()
+                    .take(40)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ))
+        }
+        Ending::TimedOut(_) | Ending::Stopped => {
+            let stuck: Vec<String> = out
+                .stdout
+                .lines()
+                .filter(|l| process::libtest_stuck(l))
+                .filter_map(|l| l.strip_prefix("test ")?.split(' ').next())
+                .map(|name| name_block(ctx, fed, name))
+                .collect();
+            Some(format!(
+                "skeptic {}; blocks still running: {}",
+                out.describe_ending(),
+                if stuck.is_empty() {
+                    "unknown".to_string()
+                } else {
+                    stuck.join("; ")
+                }
+            ))
+        }
+    }
 }
 
 /// skeptic names a test after its page and line (`book_ch01_x_05_y_sect_…_line_42`): the
