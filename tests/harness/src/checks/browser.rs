@@ -36,15 +36,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     let html_root = ctx.html();
     let work = ctx.target().join("browser");
     fs::create_dir_all(&work)?;
-    // What a page's rendering depends on besides its HTML: the theme, and the browser.
-    let mut theme = Hasher::default();
-    for f in walk(&ctx.root.join("theme"), "css")?
-        .into_iter()
-        .chain(walk(&ctx.root.join("theme"), "js")?)
-    {
-        theme.file(&ctx.root, &f);
-    }
-    theme.str(&chromium.display().to_string());
+    let theme = theme_key(ctx, &chromium)?;
     let mut cache = Passed::load(ctx, "browser", !run.options.no_cache);
     let pages: Vec<PathBuf> = walk(&html_root, "html")?
         .into_iter()
@@ -55,33 +47,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         })
         .collect();
 
-    // Two browsers at a time: this machine has two cores.
-    let results: Vec<(PathBuf, Result<Checked>)> = std::thread::scope(|s| {
-        let halves: Vec<Vec<PathBuf>> = vec![
-            pages.iter().step_by(2).cloned().collect(),
-            pages.iter().skip(1).step_by(2).cloned().collect(),
-        ];
-        let handles: Vec<_> = halves
-            .into_iter()
-            .enumerate()
-            .map(|(n, half)| {
-                let chromium = &chromium;
-                let profile = work.join(format!("profile-{n}"));
-                s.spawn(move || {
-                    half.into_iter()
-                        .map(|page| {
-                            let r = check_page(ctx, chromium, &profile, &page);
-                            (page, r)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("browser thread"))
-            .collect()
-    });
+    let results = check_pages(ctx, &chromium, &work, &pages);
     let mut problems = Vec::new();
     let mut measures = Measures::load(&work);
     for (page, result) in results {
@@ -121,6 +87,53 @@ pub fn check(run: &Run) -> Result<Problems> {
     }
     cache.save(run.options.is_full())?;
     Ok(problems)
+}
+
+/// What a page's rendering depends on besides its HTML: the theme, and the browser.
+fn theme_key(ctx: &Ctx, chromium: &Path) -> Result<Hasher> {
+    let mut theme = Hasher::default();
+    for f in walk(&ctx.root.join("theme"), "css")?
+        .into_iter()
+        .chain(walk(&ctx.root.join("theme"), "js")?)
+    {
+        theme.file(&ctx.root, &f);
+    }
+    theme.str(&chromium.display().to_string());
+    Ok(theme)
+}
+
+/// Checks the pages, two browsers at a time: this machine has two cores.
+fn check_pages(
+    ctx: &Ctx,
+    chromium: &Path,
+    work: &Path,
+    pages: &[PathBuf],
+) -> Vec<(PathBuf, Result<Checked>)> {
+    std::thread::scope(|s| {
+        let halves: Vec<Vec<PathBuf>> = vec![
+            pages.iter().step_by(2).cloned().collect(),
+            pages.iter().skip(1).step_by(2).cloned().collect(),
+        ];
+        let handles: Vec<_> = halves
+            .into_iter()
+            .enumerate()
+            .map(|(n, half)| {
+                let profile = work.join(format!("profile-{n}"));
+                s.spawn(move || {
+                    half.into_iter()
+                        .map(|page| {
+                            let r = check_page(ctx, chromium, &profile, &page);
+                            (page, r)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("browser thread"))
+            .collect()
+    })
 }
 
 fn page_key(ctx: &Ctx, page: &Path, theme: &Hasher) -> String {

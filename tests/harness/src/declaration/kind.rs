@@ -63,6 +63,8 @@ pub struct KindFacts {
     pub fence: &'static [&'static str],
     /// How its loom model, if any, must end.
     pub loom: LoomVerdict,
+    /// Its promises are proved by tests the declaration names in `proof`.
+    pub proved_by_tests: bool,
 }
 
 const RUNS: KindFacts = KindFacts {
@@ -75,6 +77,7 @@ const RUNS: KindFacts = KindFacts {
     playground: true,
     fence: &[],
     loom: LoomVerdict::Passes,
+    proved_by_tests: false,
 };
 
 const COMPILE_FAIL: KindFacts = KindFacts {
@@ -134,6 +137,7 @@ const DEADLOCKS: KindFacts = KindFacts {
     // A deadlock never returns: compile it, don't run it.
     fence: &["no_run"],
     loom: LoomVerdict::Deadlocks,
+    proved_by_tests: false,
 };
 
 const SERVICE: KindFacts = KindFacts {
@@ -145,6 +149,7 @@ const SERVICE: KindFacts = KindFacts {
     playground: false,
     // It runs until it is signalled.
     fence: &["no_run"],
+    proved_by_tests: true,
     ..RUNS
 };
 
@@ -155,6 +160,7 @@ const LIBRARY: KindFacts = KindFacts {
     checks_stdout: false,
     has_output_file: false,
     playground: false,
+    proved_by_tests: true,
     ..RUNS
 };
 

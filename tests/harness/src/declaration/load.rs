@@ -194,7 +194,7 @@ fn check_claim(at: &Folder, common: &Common, claim: &Claim) -> Result<()> {
             at.err("kind `compile-fail` needs `errors`: the error codes rustc must report (\"E0499\"), none empty")
         );
     }
-    if matches!(kind, Kind::Service | Kind::Library) {
+    if kind.facts().proved_by_tests {
         ensure!(
             !common.proof.is_empty(),
             at.err(format!(
