@@ -20,109 +20,123 @@ pub(super) fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 pub(super) fn mask(text: &str) -> String {
     let b = text.as_bytes();
     let mut out = b.to_vec();
-    let blank = |out: &mut Vec<u8>, r: Range<usize>| {
-        for i in r {
-            if out[i] != b'\n' {
-                out[i] = b' ';
-            }
-        }
-    };
     let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                let end = b[i..]
-                    .iter()
-                    .position(|&c| c == b'\n')
-                    .map_or(b.len(), |p| i + p);
-                blank(&mut out, i..end);
-                i = end;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 0;
-                let mut j = i;
-                while j < b.len() {
-                    if b[j] == b'/' && b.get(j + 1) == Some(&b'*') {
-                        depth += 1;
-                        j += 2;
-                    } else if b[j] == b'*' && b.get(j + 1) == Some(&b'/') {
-                        depth -= 1;
-                        j += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        j += 1;
-                    }
-                }
-                blank(&mut out, i..j.min(b.len()));
-                i = j;
-            }
-            b'r' | b'b' if i == 0 || !ident(b[i - 1]) => {
-                // r"…", r#"…"#, b"…", br"…", br#"…"#
-                let mut j = i;
-                if b[j] == b'b' {
-                    j += 1;
-                }
-                let raw = b.get(j) == Some(&b'r');
-                if raw {
-                    j += 1;
-                }
-                let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
-                if (raw || j > i) && b.get(j + hashes) == Some(&b'"') && (raw || hashes == 0) {
-                    let open = j + hashes + 1;
-                    let end = if raw {
-                        let closing: Vec<u8> = std::iter::once(b'"')
-                            .chain(std::iter::repeat_n(b'#', hashes))
-                            .collect();
-                        b[open..]
-                            .windows(closing.len())
-                            .position(|w| w == closing.as_slice())
-                            .map_or(b.len(), |p| open + p)
-                    } else {
-                        string_end(b, open)
-                    };
-                    blank(&mut out, open..end);
-                    i = (end + 1 + if raw { hashes } else { 0 }).min(b.len());
-                } else {
-                    i += 1;
-                }
-            }
+        i = match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => line_comment(b, &mut out, i),
+            b'/' if b.get(i + 1) == Some(&b'*') => block_comment(b, &mut out, i),
+            b'r' | b'b' if i == 0 || !ident(b[i - 1]) => prefixed_string(b, &mut out, i),
             b'"' => {
                 let end = string_end(b, i + 1);
                 blank(&mut out, i + 1..end);
-                i = (end + 1).min(b.len());
+                (end + 1).min(b.len())
             }
-            b'\'' => {
-                // A char literal ('x', '\n', '\u{..}', '\''), else a lifetime or label.
-                if b.get(i + 1) == Some(&b'\\') {
-                    let end = b[i + 2..]
-                        .iter()
-                        .position(|&c| c == b'\'')
-                        .map_or(b.len(), |p| i + 3 + p);
-                    let end = if b.get(i + 2) == Some(&b'\'') {
-                        i + 4
-                    } else {
-                        end
-                    };
-                    blank(&mut out, i + 1..(end - 1).min(b.len()));
-                    i = end.min(b.len());
-                } else {
-                    let ch_len = text[i + 1..].chars().next().map_or(1, char::len_utf8);
-                    if b.get(i + 1 + ch_len) == Some(&b'\'') {
-                        blank(&mut out, i + 1..i + 1 + ch_len);
-                        i += 2 + ch_len;
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            _ => i += 1,
-        }
+            b'\'' => char_literal(text, &mut out, i),
+            _ => i + 1,
+        };
     }
     // Blanking multi-byte characters byte by byte leaves valid UTF-8 (all spaces).
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Blanks `r` in `out`, keeping newlines (so line numbers stay).
+fn blank(out: &mut [u8], r: Range<usize>) {
+    for i in r {
+        if out[i] != b'\n' {
+            out[i] = b' ';
+        }
+    }
+}
+
+/// `// …` from `i`: blanked to the line's end; returns where scanning resumes.
+fn line_comment(b: &[u8], out: &mut [u8], i: usize) -> usize {
+    let end = b[i..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |p| i + p);
+    blank(out, i..end);
+    end
+}
+
+/// `/* … */` from `i`, nested ones included: blanked; returns where scanning resumes.
+fn block_comment(b: &[u8], out: &mut [u8], i: usize) -> usize {
+    let mut depth = 0;
+    let mut j = i;
+    while j < b.len() {
+        if b[j] == b'/' && b.get(j + 1) == Some(&b'*') {
+            depth += 1;
+            j += 2;
+        } else if b[j] == b'*' && b.get(j + 1) == Some(&b'/') {
+            depth -= 1;
+            j += 2;
+            if depth == 0 {
+                break;
+            }
+        } else {
+            j += 1;
+        }
+    }
+    blank(out, i..j.min(b.len()));
+    j
+}
+
+/// `r"…"`, `r#"…"#`, `b"…"`, `br"…"`, `br#"…"#` from `i`: its contents blanked; returns
+/// where scanning resumes (the next byte if it is not such a string).
+fn prefixed_string(b: &[u8], out: &mut [u8], i: usize) -> usize {
+    let mut j = i;
+    if b[j] == b'b' {
+        j += 1;
+    }
+    let raw = b.get(j) == Some(&b'r');
+    if raw {
+        j += 1;
+    }
+    let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
+    if !((raw || j > i) && b.get(j + hashes) == Some(&b'"') && (raw || hashes == 0)) {
+        return i + 1;
+    }
+    let open = j + hashes + 1;
+    let end = if raw {
+        let closing: Vec<u8> = std::iter::once(b'"')
+            .chain(std::iter::repeat_n(b'#', hashes))
+            .collect();
+        b[open..]
+            .windows(closing.len())
+            .position(|w| w == closing.as_slice())
+            .map_or(b.len(), |p| open + p)
+    } else {
+        string_end(b, open)
+    };
+    blank(out, open..end);
+    (end + 1 + if raw { hashes } else { 0 }).min(b.len())
+}
+
+/// A char literal from `i` (`'x'`, `'\n'`, `'\u{..}'`, `'\''`): its contents blanked; else a
+/// lifetime or label, left alone. Returns where scanning resumes.
+fn char_literal(text: &str, out: &mut [u8], i: usize) -> usize {
+    let b = text.as_bytes();
+    if b.get(i + 1) == Some(&b'\\') {
+        let end = b[i + 2..]
+            .iter()
+            .position(|&c| c == b'\'')
+            .map_or(b.len(), |p| i + 3 + p);
+        let end = if b.get(i + 2) == Some(&b'\'') {
+            i + 4
+        } else {
+            end
+        };
+        blank(out, i + 1..(end - 1).min(b.len()));
+        end.min(b.len())
+    } else {
+        let ch_len = text[i + 1..].chars().next().map_or(1, char::len_utf8);
+        if b.get(i + 1 + ch_len) == Some(&b'\'') {
+            blank(out, i + 1..i + 1 + ch_len);
+            i + 2 + ch_len
+        } else {
+            i + 1
+        }
+    }
 }
 
 /// The index of the closing quote of a string whose contents start at `from`.
