@@ -6,11 +6,35 @@ use super::*;
 pub(super) fn scan(text: &str, file_module: &[String], file: usize) -> (Vec<Def>, Vec<Use>) {
     let masked = mask(text);
     let groups = groups(&masked);
-    let close_of: HashMap<usize, usize> = groups.iter().map(|(o, c, _)| (*o, *c)).collect();
-    let b = masked.as_bytes();
-    // The wrapper macros' doc comments, by macro name (for `doc! {macro_rules! select …}`).
-    let mut wrapper_docs: HashMap<String, String> = HashMap::new();
-    for (open, close, g) in &groups {
+    let f = Scanned {
+        text,
+        close_of: groups.iter().map(|(o, c, _)| (*o, *c)).collect(),
+        wrapper_docs: wrapper_docs(text, &groups),
+        line_starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
+        masked: &masked,
+        groups: &groups,
+        file_module,
+        file,
+    };
+    let mut defs = Vec::new();
+    for (keyword, kind) in Kind::KEYWORDS {
+        for (k, _) in masked.match_indices(keyword) {
+            defs.extend(f.def_at(k, keyword, kind));
+        }
+    }
+    let uses = masked
+        .match_indices("use")
+        .filter_map(|(u, _)| f.use_at(u))
+        .collect();
+    (defs, uses)
+}
+
+/// The wrapper macros' doc comments, by macro name (for `doc! {macro_rules! select …}`).
+fn wrapper_docs(text: &str, groups: &[(usize, usize, Group)]) -> HashMap<String, String> {
+    let mut wrapper_docs = HashMap::new();
+    for (open, close, g) in groups {
         if let Group::MacroRules(name) = g {
             let docs: Vec<&str> = text[*open..*close]
                 .lines()
@@ -21,113 +45,104 @@ pub(super) fn scan(text: &str, file_module: &[String], file: usize) -> (Vec<Def>
             }
         }
     }
-    // Groups are sorted by their opening brace: only those opened before `at` can hold it.
-    let enclosing = |at: usize| -> Vec<&(usize, usize, Group)> {
-        groups
+    wrapper_docs
+}
+
+/// One file being scanned: its text, masked text and brace groups.
+struct Scanned<'a> {
+    text: &'a str,
+    masked: &'a str,
+    /// Sorted by their opening brace.
+    groups: &'a [(usize, usize, Group)],
+    close_of: HashMap<usize, usize>,
+    wrapper_docs: HashMap<String, String>,
+    line_starts: Vec<usize>,
+    file_module: &'a [String],
+    file: usize,
+}
+
+impl Scanned<'_> {
+    /// The groups that hold `at`: only those opened before it can.
+    fn enclosing(&self, at: usize) -> Vec<&(usize, usize, Group)> {
+        self.groups
             .iter()
             .take_while(|(o, _, _)| *o < at)
             .filter(|(_, c, _)| at < *c)
             .collect()
-    };
-    // The statement boundary before `at`: after the last `;`, `{` or `}`.
-    let boundary = |at: usize| masked[..at].rfind([';', '{', '}']).map_or(0, |i| i + 1);
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_of = |at: usize| line_starts.partition_point(|&s| s <= at);
-    let mut defs = Vec::new();
-    let mut uses = Vec::new();
-    for (keyword, kind) in Kind::KEYWORDS {
-        for (k, _) in masked.match_indices(keyword) {
-            if !is_word_at(&masked, k, keyword.trim_end_matches('!').len()) {
-                continue;
-            }
-            let after = masked[k + keyword.len()..].trim_start();
-            let name: String = after
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if name.is_empty()
-                || name == "fn"
-                || name.chars().next().is_some_and(|c| c.is_ascii_digit())
-                || (kind == Kind::Union
-                    && !after[name.len()..].trim_start().starts_with(['{', '<']))
-            {
-                continue;
-            }
-            let Some((owner, module, wrapper)) = context_of(&enclosing(k), file_module) else {
-                continue;
-            };
-            let start = boundary(k);
-            let header = &masked[start..k];
-            let header_clean = without_attributes(header);
-            let qualifiers = header_clean
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            // What may stand before the keyword: visibility and qualifiers only.
-            if !qualifiers
-                .split(['(', ')', ' '])
-                .filter(|w| !w.is_empty())
-                .all(|w| {
-                    matches!(
-                        w,
-                        "pub"
-                            | "crate"
-                            | "super"
-                            | "self"
-                            | "in"
-                            | "unsafe"
-                            | "async"
-                            | "const"
-                            | "extern"
-                            | "default"
-                            | "\""
-                    )
-                })
-            {
-                continue;
-            }
-            let public = qualifiers.starts_with("pub")
-                && !qualifiers.starts_with("pub(")
-                && !qualifiers.starts_with("pub (");
-            let proc_macro = ["proc_macro_attribute", "proc_macro_derive", "proc_macro"]
-                .into_iter()
-                .find(|a| {
-                    header
-                        .match_indices(a)
-                        .any(|(i, _)| is_word_at(header, i, a.len()))
-                });
-            let text_start = doc_start(text, start, k);
-            let (body_end, has_body) = body_end(b, k + keyword.len(), &close_of, kind);
-            defs.push(Def {
-                kind,
-                name,
-                module,
-                owner,
-                public,
-                file,
-                line: line_of(k),
-                text: text_start..body_end,
-                has_body,
-                wrapper_docs: wrapper
-                    .and_then(|w| wrapper_docs.get(&w).cloned())
-                    .unwrap_or_default(),
-                proc_macro,
-            });
-        }
     }
-    for (u, _) in masked.match_indices("use") {
-        if !is_word_at(&masked, u, 3) {
-            continue;
+
+    /// The statement boundary before `at`: after the last `;`, `{` or `}`.
+    fn boundary(&self, at: usize) -> usize {
+        self.masked[..at]
+            .rfind([';', '{', '}'])
+            .map_or(0, |i| i + 1)
+    }
+
+    fn line_of(&self, at: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= at)
+    }
+
+    /// The item defined by the `keyword` at `k`, if it is a definition.
+    fn def_at(&self, k: usize, keyword: &str, kind: Kind) -> Option<Def> {
+        let masked = self.masked;
+        if !is_word_at(masked, k, keyword.trim_end_matches('!').len()) {
+            return None;
         }
-        let start = boundary(u);
+        let name = item_name(masked[k + keyword.len()..].trim_start(), kind)?;
+        let (owner, module, wrapper) = context_of(&self.enclosing(k), self.file_module)?;
+        let start = self.boundary(k);
+        let header = &masked[start..k];
+        let qualifiers = without_attributes(header)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !only_qualifiers(&qualifiers) {
+            return None;
+        }
+        let public = qualifiers.starts_with("pub")
+            && !qualifiers.starts_with("pub(")
+            && !qualifiers.starts_with("pub (");
+        let proc_macro = ["proc_macro_attribute", "proc_macro_derive", "proc_macro"]
+            .into_iter()
+            .find(|a| {
+                header
+                    .match_indices(a)
+                    .any(|(i, _)| is_word_at(header, i, a.len()))
+            });
+        let text_start = doc_start(self.text, start, k);
+        let (body_end, has_body) =
+            body_end(masked.as_bytes(), k + keyword.len(), &self.close_of, kind);
+        Some(Def {
+            kind,
+            name,
+            module,
+            owner,
+            public,
+            file: self.file,
+            line: self.line_of(k),
+            text: text_start..body_end,
+            has_body,
+            wrapper_docs: wrapper
+                .and_then(|w| self.wrapper_docs.get(&w).cloned())
+                .unwrap_or_default(),
+            proc_macro,
+        })
+    }
+
+    /// The `pub use` at `u`, if it is one, at a module's top level.
+    fn use_at(&self, u: usize) -> Option<Use> {
+        let masked = self.masked;
+        if !is_word_at(masked, u, 3) {
+            return None;
+        }
+        let start = self.boundary(u);
         let words = without_attributes(&masked[start..u]);
         if words.split_whitespace().collect::<Vec<_>>() != ["pub"] {
-            continue;
+            return None;
         }
-        let Some((Owner::Free, module, _)) = context_of(&enclosing(u), file_module) else {
-            continue;
+        let Some((Owner::Free, module, _)) = context_of(&self.enclosing(u), self.file_module)
+        else {
+            return None;
         };
         let end = masked[u..].find(';').map_or(masked.len(), |e| u + e);
         let tree: String = masked[u + 3..end]
@@ -136,9 +151,45 @@ pub(super) fn scan(text: &str, file_module: &[String], file: usize) -> (Vec<Def>
             .join(" ");
         let mut entries = Vec::new();
         use_tree(&tree, &[], &mut entries);
-        uses.push(Use { module, entries });
+        Some(Use { module, entries })
     }
-    (defs, uses)
+}
+
+/// The name after an item keyword (`after` starts there), if this is a definition: not
+/// `fn` (in `impl Fn`), not a number, and `union` only as an item (followed by `{` or `<`).
+fn item_name(after: &str, kind: Kind) -> Option<String> {
+    let name: String = after
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let refused = name.is_empty()
+        || name == "fn"
+        || name.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || (kind == Kind::Union && !after[name.len()..].trim_start().starts_with(['{', '<']));
+    (!refused).then_some(name)
+}
+
+/// What may stand before an item keyword: visibility and qualifiers only.
+fn only_qualifiers(qualifiers: &str) -> bool {
+    qualifiers
+        .split(['(', ')', ' '])
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            matches!(
+                w,
+                "pub"
+                    | "crate"
+                    | "super"
+                    | "self"
+                    | "in"
+                    | "unsafe"
+                    | "async"
+                    | "const"
+                    | "extern"
+                    | "default"
+                    | "\""
+            )
+        })
 }
 
 /// The owner, module path and wrapper macro of a definition from its enclosing groups;
@@ -293,4 +344,52 @@ pub(super) fn split_top(s: &str) -> Vec<&str> {
     }
     parts.push(&s[start..]);
     parts
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn item_names_and_what_may_stand_before_them() {
+        assert_eq!(
+            item_name("spawn<F>(f: F)", Kind::Fn).as_deref(),
+            Some("spawn")
+        );
+        assert_eq!(item_name("(x)", Kind::Fn), None);
+        assert_eq!(item_name("fn() -> u8", Kind::Type), None);
+        assert_eq!(item_name("1", Kind::Const), None);
+        assert_eq!(
+            item_name("Raw { a: u8 }", Kind::Union).as_deref(),
+            Some("Raw")
+        );
+        // `union` as an ordinary word (a method named union) is no item.
+        assert_eq!(item_name("other(&self)", Kind::Union), None);
+        assert!(only_qualifiers("pub(crate) unsafe"));
+        // Masked, `extern "C"` reads `extern " "`.
+        assert!(only_qualifiers("pub extern \" \""));
+        assert!(!only_qualifiers("let x ="));
+    }
+
+    #[test]
+    fn a_file_s_items_and_reexports_are_found() {
+        let text = "/// Docs.\npub fn a() {}\nfn b() {}\npub(crate) struct C;\npub use inner::{D, e as E};\nmod inner { pub struct D; }\n";
+        let (defs, uses) = scan(text, &["m".to_string()], 0);
+        let names: Vec<(&str, bool)> = defs.iter().map(|d| (d.name.as_str(), d.public)).collect();
+        for want in [
+            ("a", true),
+            ("b", false),
+            ("C", false),
+            ("inner", false),
+            ("D", true),
+        ] {
+            assert!(names.contains(&want), "{want:?} not in {names:?}");
+        }
+        let a = defs.iter().find(|d| d.name == "a").unwrap();
+        assert_eq!(a.line, 2);
+        assert!(text[a.text.clone()].starts_with("/// Docs."));
+        assert_eq!(uses.len(), 1);
+        assert_eq!(uses[0].module, ["m"]);
+        assert_eq!(uses[0].entries.len(), 2);
+    }
 }
