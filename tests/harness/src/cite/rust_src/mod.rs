@@ -296,46 +296,8 @@ impl Crates {
                 });
             }
         }
-        if path.len() >= 2 {
-            let (type_name, method) = (&path[path.len() - 2], &path[path.len() - 1]);
-            let types = self.items(&index, &path[..path.len() - 2], type_name, depth)?;
-            let types: Vec<_> = types
-                .into_iter()
-                .filter(|(_, d)| d.kind.is_type())
-                .collect();
-            if let Some((ix, ty)) = types.first() {
-                let members = ix.members(ty, method);
-                if members.is_empty()
-                    && ty.kind == Kind::Enum
-                    && let Some(variant) = ix.variant(ty, method)
-                {
-                    return Ok(Target {
-                        shape: Shape::Member {
-                            type_kind: "enum",
-                            anchor: "variant",
-                        },
-                        found: vec![variant],
-                        wider: vec![(ix.clone(), ty.file)],
-                    });
-                }
-                if members.is_empty() {
-                    bail!(
-                        "`{krate}::{}`: {} `{type_name}` ({}) has no method, associated item or variant `{method}`",
-                        path.join("::"),
-                        ty.kind.keyword(),
-                        ix.location(ty)
-                    );
-                }
-                let anchor = members[0].member_anchor();
-                return Ok(Target {
-                    shape: Shape::Member {
-                        type_kind: ty.page_kind(),
-                        anchor,
-                    },
-                    found: members.iter().map(|d| ix.found(d)).collect(),
-                    wider: members.iter().map(|d| (ix.clone(), d.file)).collect(),
-                });
-            }
+        if let Some(member) = self.member(&index, krate, path, depth)? {
+            return Ok(member);
         }
         if index.has_module(path) {
             return Ok(Target {
@@ -351,6 +313,60 @@ impl Crates {
             index.info.version,
             index.src_dir.display()
         )
+    }
+
+    /// `path` as a method, associated item or enum variant of the type its second-last
+    /// segment names, if that is a type.
+    fn member(
+        &self,
+        index: &Rc<Index>,
+        krate: &str,
+        path: &[String],
+        depth: usize,
+    ) -> Result<Option<Target>> {
+        if path.len() < 2 {
+            return Ok(None);
+        }
+        let (type_name, method) = (&path[path.len() - 2], &path[path.len() - 1]);
+        let types = self.items(index, &path[..path.len() - 2], type_name, depth)?;
+        let types: Vec<_> = types
+            .into_iter()
+            .filter(|(_, d)| d.kind.is_type())
+            .collect();
+        if let Some((ix, ty)) = types.first() {
+            let members = ix.members(ty, method);
+            if members.is_empty()
+                && ty.kind == Kind::Enum
+                && let Some(variant) = ix.variant(ty, method)
+            {
+                return Ok(Some(Target {
+                    shape: Shape::Member {
+                        type_kind: "enum",
+                        anchor: "variant",
+                    },
+                    found: vec![variant],
+                    wider: vec![(ix.clone(), ty.file)],
+                }));
+            }
+            if members.is_empty() {
+                bail!(
+                    "`{krate}::{}`: {} `{type_name}` ({}) has no method, associated item or variant `{method}`",
+                    path.join("::"),
+                    ty.kind.keyword(),
+                    ix.location(ty)
+                );
+            }
+            let anchor = members[0].member_anchor();
+            return Ok(Some(Target {
+                shape: Shape::Member {
+                    type_kind: ty.page_kind(),
+                    anchor,
+                },
+                found: members.iter().map(|d| ix.found(d)).collect(),
+                wider: members.iter().map(|d| (ix.clone(), d.file)).collect(),
+            }));
+        }
+        Ok(None)
     }
 
     /// The public definitions `name` stands for in `module` of `index`'s crate, following
