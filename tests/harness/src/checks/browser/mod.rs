@@ -6,6 +6,8 @@
 //! before the reader unfolds it; at 1280 px no table or code block needs horizontal
 //! scrolling; at 390 px nothing sticks out of the viewport outside a scroll container.
 
+mod measures;
+
 use super::{Problems, Run};
 use crate::cache::{self, Hasher, Passed};
 use crate::context::Ctx;
@@ -14,6 +16,7 @@ use crate::mdbook::walk;
 use crate::process::capture;
 use anyhow::{Context, Result, bail};
 use fs_err as fs;
+use measures::Measures;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -280,80 +283,6 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
         ));
     }
     Ok(checked)
-}
-
-/// What the pages measured, kept across runs (a page that passed is not rendered again),
-/// so each run can report the longest listing of the whole book.
-#[derive(Default, serde::Serialize, serde::Deserialize)]
-struct Measures {
-    /// By the page's cache key: the figures of the page as it is now, never of an earlier
-    /// version of it.
-    pages: std::collections::BTreeMap<String, PageMeasure>,
-}
-
-/// One page's figures: each listing's anchor and visible lines, blocks needing horizontal
-/// scrolling at 1280 px, elements sticking out at 390 px.
-#[derive(Default, serde::Serialize, serde::Deserialize)]
-struct PageMeasure {
-    page: String,
-    listings: Vec<(String, usize)>,
-    clipped: usize,
-    overflowing: usize,
-}
-
-impl Measures {
-    fn file(work: &Path) -> PathBuf {
-        work.join("measures.json")
-    }
-
-    fn load(work: &Path) -> Measures {
-        fs::read_to_string(Self::file(work))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
-    }
-
-    fn record(&mut self, key: String, page: String, c: &Checked) {
-        self.pages.insert(
-            key,
-            PageMeasure {
-                page,
-                listings: c.listing_lines.clone(),
-                clipped: c.clipped,
-                overflowing: c.overflowing,
-            },
-        );
-    }
-
-    fn retain_keys(&mut self, keys: &[String]) {
-        self.pages.retain(|k, _| keys.contains(k));
-    }
-
-    fn save(&self, work: &Path) -> Result<()> {
-        fs::write(Self::file(work), serde_json::to_string_pretty(self)?)?;
-        Ok(())
-    }
-
-    fn summary(&self) -> String {
-        let longest = self
-            .pages
-            .values()
-            .flat_map(|m| m.listings.iter().map(move |(id, n)| (*n, id, &m.page)))
-            .max();
-        let clipped: usize = self.pages.values().map(|m| m.clipped).sum();
-        let overflowing: usize = self.pages.values().map(|m| m.overflowing).sum();
-        let listings: usize = self.pages.values().map(|m| m.listings.len()).sum();
-        let longest = match longest {
-            Some((n, id, page)) => format!(
-                "the longest shows {n} lines ({} on {page})",
-                id.replace("listing-", "Listing ")
-            ),
-            None => "none measured".into(),
-        };
-        format!(
-            "layout: {listings} listings measured, {longest}; limit {MAX_VISIBLE_LINES}; {clipped} table(s) or code block(s) needing horizontal scrolling at 1280 px; {overflowing} element(s) sticking out at 390 px"
-        )
-    }
 }
 
 /// For the first listing of each chapter, the book's search must list the page that
