@@ -3,7 +3,7 @@
 //! downloaded), `std_html` (the toolchain's own std documentation) and `go_src` (`$GOROOT/src`)
 //! find the item at the version the book builds with and the text a phrase may be quoted
 //! from; `render` turns each citation into a quiet superscript link for readers. The check
-//! step (`checks/citations.rs`) proves every phrase is there, and that a phrase with a word
+//! step (`checks/citations/`) proves every phrase is there, and that a phrase with a word
 //! appended is not.
 //!
 //! Matching, the same for every source: the item's text (its doc comment and its
