@@ -7,7 +7,7 @@
 use super::{Problems, Run};
 use crate::cache::{self, Hasher, Passed};
 use crate::context::Ctx;
-use crate::declaration::{Claim, Listing};
+use crate::declaration::Listing;
 use crate::process::{self, Ending};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -24,12 +24,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     let libraries: Vec<(&Listing, &[String])> = run
         .selected
         .iter()
-        .filter_map(|l| match &l.claim {
-            Claim::Library {
-                mutants: Some(m), ..
-            } => Some((*l, m.survivors.as_slice())),
-            _ => None,
-        })
+        .filter_map(|l| Some((*l, l.claim.mutants()?.survivors.as_slice())))
         .collect();
     if libraries.is_empty() {
         return Ok(vec![]);

@@ -108,11 +108,35 @@ impl Claim {
         }
     }
 
+    /// The mutation testing a library declares, if any.
+    pub fn mutants(&self) -> Option<&Mutants> {
+        match self {
+            Claim::Library { mutants, .. } => mutants.as_ref(),
+            Claim::Runs { .. }
+            | Claim::CompileFail { .. }
+            | Claim::Panics { .. }
+            | Claim::ExitsEarly { .. }
+            | Claim::Leaks { .. }
+            | Claim::LosesUpdates { .. }
+            | Claim::Deadlocks { .. }
+            | Claim::Bench { .. }
+            | Claim::Service { .. } => None,
+        }
+    }
+
+    /// The errors a compile-fail listing declares (none for any other kind).
     pub fn errors(&self) -> &[String] {
-        if let Claim::CompileFail { errors } = self {
-            errors
-        } else {
-            &[]
+        match self {
+            Claim::CompileFail { errors } => errors,
+            Claim::Runs { .. }
+            | Claim::Panics { .. }
+            | Claim::ExitsEarly { .. }
+            | Claim::Leaks { .. }
+            | Claim::LosesUpdates { .. }
+            | Claim::Deadlocks { .. }
+            | Claim::Bench { .. }
+            | Claim::Service { .. }
+            | Claim::Library { .. } => &[],
         }
     }
 }
