@@ -90,3 +90,66 @@ pub fn compile_errors(ctx: &Ctx, l: &Listing, build: &Build, bless: bool) -> Res
     }
     Ok(p)
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::cargo::CompilerError;
+    use crate::process::{Ending, Run};
+    use std::path::Path;
+
+    /// A cargo build that ended with `code` and these rustc errors.
+    fn build(code: i32, errors: &[(Option<&str>, &str)]) -> Build {
+        Build {
+            run: Run {
+                ending: Ending::Exited(std::os::unix::process::ExitStatusExt::from_raw(code << 8)),
+                stdout: String::new(),
+                stderr: String::new(),
+                elapsed: std::time::Duration::ZERO,
+            },
+            executables: vec![],
+            errors: errors
+                .iter()
+                .map(|(code, message)| CompilerError {
+                    code: code.map(String::from),
+                    message: message.to_string(),
+                    rendered: format!(
+                        "error{}: {message}\n",
+                        code.map(|c| format!("[{c}]")).unwrap_or_default()
+                    ),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_compile_fail_listing_must_fail_with_exactly_its_errors_and_text() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/good-listings");
+        let ctx = Ctx::at(&root).unwrap();
+        let listings = crate::declaration::load_all(&ctx).unwrap();
+        let l = crate::declaration::find(&listings, "02-compile-fail").unwrap();
+        let borrow = "cannot borrow `v` as mutable more than once at a time";
+        // As declared (E0499), with the text output.txt shows: nothing to say.
+        let ok = compile_errors(&ctx, l, &build(101, &[(Some("E0499"), borrow)]), false);
+        assert_eq!(ok.unwrap(), Vec::<String>::new());
+        // It compiles.
+        let p = compile_errors(&ctx, l, &build(0, &[]), false).unwrap();
+        assert!(p[0].contains("but it compiles"), "{p:?}");
+        // cargo failed before rustc said anything.
+        let p = compile_errors(&ctx, l, &build(101, &[]), false).unwrap();
+        assert!(p[0].contains("before rustc reported anything"), "{p:?}");
+        // Another code, and so another text.
+        let p = compile_errors(&ctx, l, &build(101, &[(Some("E0502"), borrow)]), false).unwrap();
+        assert!(p[0].contains("declared errors {\"E0499\"}"), "{p:?}");
+        assert!(p[1].contains("rustc now says something else"), "{p:?}");
+        // An error without a code that the declaration does not name.
+        let p = compile_errors(
+            &ctx,
+            l,
+            &build(101, &[(Some("E0499"), borrow), (None, "aborting")]),
+            false,
+        )
+        .unwrap();
+        assert!(p[0].contains("undeclared error: aborting"), "{p:?}");
+    }
+}
