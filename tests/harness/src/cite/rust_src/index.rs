@@ -1,7 +1,12 @@
 //! One crate's index: its definitions (kind, owner, module, text) and re-exports, and
 //! the lookups on it.
 
-use super::*;
+use super::lex::{collect_rs, find_word, mask, without_attributes};
+use super::scan::scan;
+use super::{CrateInfo, Found};
+use anyhow::{Context, Result, bail};
+use std::ops::Range;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {

@@ -1,7 +1,9 @@
 //! Reading Rust source without a compiler: comments and strings blanked out, brace
 //! groups classified, item headers read.
 
-use super::*;
+use anyhow::Result;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 pub(super) fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in fs_err::read_dir(dir)? {

@@ -25,7 +25,6 @@ use super::{Found, Resolved};
 use anyhow::{Context, Result, bail};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -35,9 +34,7 @@ mod scan;
 #[cfg(test)]
 mod tests;
 
-use index::*;
-use lex::*;
-use scan::*;
+use index::{Def, Index, Kind};
 
 /// One crate of the dependency graph, at the version the book builds with.
 #[derive(Debug, Clone)]

@@ -1,6 +1,8 @@
 //! Scanning one masked source file for its item definitions and `use` re-exports.
 
-use super::*;
+use super::index::{Def, Kind, Owner, Use};
+use super::lex::{Group, groups, is_word_at, mask, without_attributes};
+use std::collections::HashMap;
 
 /// The definitions and `pub use` re-exports of one file.
 pub(super) fn scan(text: &str, file_module: &[String], file: usize) -> (Vec<Def>, Vec<Use>) {

@@ -1,5 +1,7 @@
 //! Tests of the crate-source lookup, on a fixture crate.
 
+use super::lex::{impl_self_type, mask};
+use super::scan::use_tree;
 use super::*;
 
 fn fixture() -> Crates {
