@@ -194,7 +194,7 @@ impl Passed {
             .iter()
             .map(|(k, t)| format!("{t} {k}\n"))
             .collect();
-        crate::process::write_if_changed(&self.file, text.as_bytes())
+        crate::files::write_if_changed(&self.file, text.as_bytes())
     }
 }
 

@@ -1,5 +1,16 @@
-//! Reading libtest's output: which test failed, which hung, and the start of a failure as
-//! `cargo test` prints it. One place, used by the tests step and the breaks step alike.
+//! The listings' test binaries: building them, listing their tests, running one as `cargo
+//! test` would, and reading libtest's output (which test failed, which hung, and the start
+//! of a failure as `cargo test` prints it). One place, used by the tests step and the
+//! breaks step alike.
+
+use crate::cargo::{self, Build};
+use crate::context::Ctx;
+use crate::declaration::{Kind, Listing};
+use crate::process;
+use anyhow::Result;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
 
 /// libtest's warning about a test still running after 60 s: a hung test. The harness
 /// kills the binary as soon as it appears.
@@ -99,6 +110,46 @@ pub fn failures(stdout: &str) -> String {
         Some(pos) => crate::cargo::tail(&stdout[pos + 1..], 40),
         None => crate::cargo::tail(stdout, 20),
     }
+}
+
+/// Builds the test binaries of the listings (and, on a full run, the harness).
+pub fn build_tests(ctx: &Ctx, listings: &[&Listing], harness: bool) -> Result<Build> {
+    let mut cmd = process::cargo();
+    cmd.current_dir(&ctx.root).args(["test", "--no-run"]);
+    for l in listings.iter().filter(|l| l.kind() != Kind::CompileFail) {
+        cmd.args(["-p", &l.package]);
+    }
+    if harness {
+        cmd.args(["-p", "book-harness"]);
+    }
+    cargo::json(&mut cmd)
+}
+
+/// The tests of each listing, by folder: each test's name and the cargo option that
+/// builds the target holding it (`--bin x`).
+pub fn tests_by_listing(build: &Build) -> Result<BTreeMap<&Path, BTreeMap<String, Vec<String>>>> {
+    let mut map = BTreeMap::new();
+    for (dir, exes) in build.tests_by_dir() {
+        let mut names = BTreeMap::new();
+        for exe in exes {
+            for name in cargo::list_tests(&exe.path)? {
+                names.insert(name, exe.select.clone());
+            }
+        }
+        map.insert(dir, names);
+    }
+    Ok(map)
+}
+
+/// A test binary as `cargo test` runs it: in its package's folder, with
+/// CARGO_MANIFEST_DIR pointing there, and without backtraces (the failure message is
+/// what a report should show).
+pub fn test_command(exe: &Path, package_dir: &Path) -> Command {
+    let mut cmd = Command::new(exe);
+    cmd.current_dir(package_dir)
+        .env("CARGO_MANIFEST_DIR", package_dir)
+        .env("RUST_BACKTRACE", "0");
+    cmd
 }
 
 #[cfg(test)]

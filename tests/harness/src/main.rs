@@ -1,30 +1,46 @@
 //! The book's own tool, run as `cargo xtask <command>` (see `.cargo/config.toml`).
 //!
 //! This file is the command line only; each concern lives in a module of its own:
-//! `context` (the paths, read once), `declaration` (what each listing claims), `markdown`
+//! `context` (the paths, read once), `declaration/` (what each listing claims: the kind
+//! table, the claim schema, breaks, loading), `files` (filesystem helpers), `markdown`
 //! (the one fence and directive parser), `preprocess` (rendering listings into pages),
 //! `process` (commands under time limits), `cargo`, `cache`, `normalize`, `diff`,
 //! `mdbook` and `tools` (the book tools), `cite` (`{{#cite}}`: read, looked up in the
-//! pinned sources, rendered), `expected` (output comparison), `libtest` (reading test
-//! binaries' reports) and `checks` (the steps of `cargo xtask test`, one file or folder
-//! each, the Go side in `checks/go/`, and their runner).
+//! pinned sources, rendered), `expected` (output comparison) and `checks` (the steps of
+//! `cargo xtask test`, one file or folder each, the Go side in `checks/go/`, and their
+//! runner).
+//!
+//! What several steps share lives outside `checks`, so that no step reaches into
+//! another: `copy` (a listing copied out as a reader gets it), `run_program` (a listing's
+//! program run and judged against its claim), `compile_fail` (a compile-fail listing's
+//! errors judged), `loom_model` (a loom model built, run and its ending read), `libtest`
+//! (the listings' test binaries), `doctest_deps` (the doctest crate the book's code blocks
+//! build against) and `html` (reading the built pages). The breaks step runs the check
+//! each break names through these same modules.
 
 mod cache;
 mod cargo;
 mod checks;
 mod cite;
+mod compile_fail;
 mod context;
+mod copy;
 mod declaration;
 mod deps;
 mod diff;
+mod doctest_deps;
 mod expected;
+mod files;
 mod fold;
+mod html;
 mod libtest;
+mod loom_model;
 mod markdown;
 mod mdbook;
 mod normalize;
 mod preprocess;
 mod process;
+mod run_program;
 mod tools;
 
 use anyhow::Result;

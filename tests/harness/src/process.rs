@@ -24,6 +24,13 @@ pub enum Ending {
     Stopped,
 }
 
+impl Ending {
+    /// Exited with status 0.
+    pub fn is_success(self) -> bool {
+        matches!(self, Ending::Exited(s) if s.success())
+    }
+}
+
 /// What a command printed, and how it ended.
 #[derive(Debug)]
 pub struct Run {
@@ -35,7 +42,7 @@ pub struct Run {
 
 impl Run {
     pub fn success(&self) -> bool {
-        matches!(self.ending, Ending::Exited(s) if s.success())
+        self.ending.is_success()
     }
 
     pub fn code(&self) -> Option<i32> {
@@ -276,17 +283,6 @@ pub fn capture(cmd: &mut Command, timeout: Duration) -> Result<Option<Output>> {
         }),
         _ => None,
     })
-}
-
-/// Writes `contents` only if the file differs, so cargo's fingerprints stay fresh.
-pub fn write_if_changed(path: &std::path::Path, contents: &[u8]) -> Result<()> {
-    if fs_err::read(path).ok().as_deref() == Some(contents) {
-        return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        fs_err::create_dir_all(parent)?;
-    }
-    Ok(fs_err::write(path, contents)?)
 }
 
 #[cfg(all(test, unix))]

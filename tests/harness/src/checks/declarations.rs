@@ -31,8 +31,8 @@ fn refused(ctx: &Ctx, listings: &[Listing]) -> Result<BTreeSet<String>> {
             let dir = dir?.path();
             let id = format!(
                 "{}/{}",
-                declaration::file_name(&chapter),
-                declaration::file_name(&dir)
+                crate::files::file_name(&chapter),
+                crate::files::file_name(&dir)
             );
             if dir.join("Cargo.toml").is_file() && !loaded.contains(id.as_str()) {
                 refused.insert(id);
@@ -140,6 +140,15 @@ fn chapter_references(
             }
         }
     }
+    p.extend(unreachable_pages(ctx, &pages)?);
+    p.extend(use_counts(listings, &uses));
+    p.extend(reading_order(order));
+    Ok(p)
+}
+
+/// Pages not in SUMMARY.md, which no reader can reach.
+fn unreachable_pages(ctx: &Ctx, pages: &[String]) -> Result<Problems> {
+    let mut p = Vec::new();
     for md in crate::mdbook::walk(&ctx.src, "md")? {
         let rel = md.strip_prefix(&ctx.src)?.display().to_string();
         if rel != "SUMMARY.md" && !pages.contains(&rel) {
@@ -149,6 +158,12 @@ fn chapter_references(
             ));
         }
     }
+    Ok(p)
+}
+
+/// Every listing is shown exactly once.
+fn use_counts(listings: &[Listing], uses: &BTreeMap<&str, Vec<String>>) -> Problems {
+    let mut p = Vec::new();
     for l in listings {
         match uses.get(l.id.as_str()).map(Vec::as_slice) {
             None | Some([]) => p.push(format!(
@@ -165,6 +180,13 @@ fn chapter_references(
             )),
         }
     }
+    p
+}
+
+/// Each chapter's listings are numbered in the order a reader meets them: the first one
+/// out of order is reported.
+fn reading_order(order: BTreeMap<&str, Vec<(u32, String)>>) -> Problems {
+    let mut p = Vec::new();
     for (chapter, seen) in order {
         for (i, (number, at)) in seen.iter().enumerate() {
             let expected = i as u32 + 1;
@@ -176,7 +198,7 @@ fn chapter_references(
             }
         }
     }
-    Ok(p)
+    p
 }
 
 /// tests/doctest must provide every crate a listing uses, or the book's doctests can't
@@ -201,4 +223,23 @@ fn doctest_dependencies(ctx: &Ctx, listings: &[Listing]) -> Result<Problems> {
         }
     }
     Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listings_are_numbered_in_reading_order() {
+        let in_order = BTreeMap::from([("ch01-a", vec![(1, "p:1".into()), (2, "p:9".into())])]);
+        assert!(reading_order(in_order).is_empty());
+        let swapped = BTreeMap::from([
+            ("ch01-a", vec![(2, "p:1".into()), (1, "p:9".into())]),
+            ("ch02-b", vec![(1, "q:1".into())]),
+        ]);
+        let p = reading_order(swapped);
+        // Only the first listing out of order in a chapter is reported.
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("p:1: listing 02 of ch01-a"), "{p:?}");
+    }
 }

@@ -13,7 +13,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
     let deps_dir = ctx.target().join("doctest/debug/deps");
     let mut passed = Passed::load(ctx, "mdbook-test", !run.options.no_cache);
-    let dependencies = super::skeptic::dependencies(ctx);
+    let dependencies = crate::doctest_deps::dependencies(ctx);
     let mut p = Vec::new();
     let mut tested = 0;
     for page in crate::mdbook::summary_pages(ctx)? {

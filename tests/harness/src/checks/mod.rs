@@ -66,10 +66,43 @@ pub enum Step {
 impl Step {
     /// Steps that look at listings one by one, and so honour `--listing`.
     fn per_listing(self) -> bool {
-        matches!(
-            self,
-            Step::Outputs | Step::Tests | Step::CopyOut | Step::Loom | Step::Mutants | Step::Breaks
-        )
+        match self {
+            Step::Outputs
+            | Step::Tests
+            | Step::CopyOut
+            | Step::Loom
+            | Step::Mutants
+            | Step::Breaks => true,
+            Step::Declarations
+            | Step::Citations
+            | Step::Fmt
+            | Step::Clippy
+            | Step::Go
+            | Step::Book
+            | Step::Browser
+            | Step::OwnProject
+            | Step::Skeptic
+            | Step::MdbookTest => false,
+        }
+    }
+
+    /// Steps that read the built book, and so need the book step's build first.
+    fn reads_built_book(self) -> bool {
+        match self {
+            Step::Browser | Step::OwnProject | Step::Skeptic | Step::MdbookTest => true,
+            Step::Declarations
+            | Step::Citations
+            | Step::Fmt
+            | Step::Clippy
+            | Step::Outputs
+            | Step::Tests
+            | Step::CopyOut
+            | Step::Loom
+            | Step::Go
+            | Step::Mutants
+            | Step::Breaks
+            | Step::Book => false,
+        }
     }
 
     fn title(self) -> &'static str {
@@ -225,21 +258,11 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
         // No declaration could be read: nothing else can be checked.
         return report.finish(started, None);
     }
-    // Listings that were refused are reported above; the rest are still checked.
-    let selected: Vec<&Listing> = if options.listing.is_empty() {
-        all.iter().collect()
-    } else {
-        let mut s = Vec::new();
-        for name in &options.listing {
-            s.push(declaration::find(&all, name)?);
-        }
-        s
-    };
     let run = Run {
         ctx,
         options,
         all: &all,
-        selected,
+        selected: select(&all, options)?,
         hung: Default::default(),
     };
     let mut book_built = false;
@@ -248,11 +271,7 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
         if !options.wants(step) {
             continue;
         }
-        if matches!(
-            step,
-            Step::Browser | Step::OwnProject | Step::Skeptic | Step::MdbookTest
-        ) && !book_built
-        {
+        if step.reads_built_book() && !book_built {
             // They read the built book: build it first (an --only run included).
             if !options.wants(Step::Book) {
                 report.step(Step::Book, &mut || book::check(&run));
@@ -263,34 +282,56 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
                 continue;
             }
         }
-        let ok = report.step(step, &mut || match step {
-            Step::Declarations => unreachable!("checked first"),
-            Step::Citations => citations::check(&run),
-            Step::Fmt => style::fmt(&run),
-            Step::Clippy => style::clippy(&run),
-            Step::Outputs => outputs::check(&run),
-            Step::Tests => tests::check(&run),
-            Step::CopyOut => copy_out::check(&run),
-            Step::Loom => loom::check(&run),
-            Step::Go => go::check(&run),
-            Step::Mutants => mutants::check(&run),
-            Step::Breaks => {
-                let (problems, summary) = breaks::check(&run)?;
-                breaks_summary = Some(summary);
-                Ok(problems)
-            }
-            Step::Book => book::check(&run),
-            Step::Browser => browser::check(&run),
-            Step::OwnProject => own_project::check(&run),
-            Step::Skeptic => skeptic::check(&run),
-            Step::MdbookTest => mdbook_test::check(&run),
-        });
+        let ok = report.step(step, &mut || run_step(step, &run, &mut breaks_summary));
         if step == Step::Book {
             // Problems in the book's content (prose, index) still let its pages be checked.
             book_built = ok || book::built();
         }
     }
     report.finish(started, breaks_summary)
+}
+
+/// The listings this run checks: those `--listing` names, else all. Listings that were
+/// refused are reported by the declarations step; the rest are still checked.
+fn select<'a>(all: &'a [Listing], options: &Options) -> Result<Vec<&'a Listing>> {
+    if options.listing.is_empty() {
+        return Ok(all.iter().collect());
+    }
+    let mut s = Vec::new();
+    for name in &options.listing {
+        s.push(declaration::find(all, name)?);
+    }
+    Ok(s)
+}
+
+/// Runs one step (the registry: a new step is one line here and one in [`Step`]).
+fn run_step(
+    step: Step,
+    run: &Run,
+    breaks_summary: &mut Option<breaks::Summary>,
+) -> Result<Problems> {
+    match step {
+        Step::Declarations => unreachable!("checked first"),
+        Step::Citations => citations::check(run),
+        Step::Fmt => style::fmt(run),
+        Step::Clippy => style::clippy(run),
+        Step::Outputs => outputs::check(run),
+        Step::Tests => tests::check(run),
+        Step::CopyOut => copy_out::check(run),
+        Step::Loom => loom::check(run),
+        Step::Go => go::check(run),
+        Step::Mutants => mutants::check(run),
+        Step::Breaks => {
+            let (problems, summary) = breaks::check(run)?;
+            *breaks_summary = Some(summary);
+            Ok(problems)
+        }
+        Step::Book => book::check(run),
+        Step::Browser => browser::check(run),
+        Step::OwnProject => own_project::check(run),
+        Step::Skeptic => skeptic::check(run),
+        Step::MdbookTest => mdbook_test::check(run),
+    }
 }
 
 #[derive(Default)]
@@ -398,4 +439,31 @@ fn in_ci() -> bool {
 
 fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn a_listing_run_wants_the_per_listing_steps_and_only_wins() {
+        let options = Options {
+            listing: vec!["ch01-01-x".into()],
+            ..Options::default()
+        };
+        assert!(options.wants(Step::Breaks) && options.wants(Step::Outputs));
+        assert!(!options.wants(Step::Book) && !options.wants(Step::Citations));
+        assert!(!options.is_full());
+        let only = Options {
+            only: vec![Step::Book],
+            listing: vec!["ch01-01-x".into()],
+            ..Options::default()
+        };
+        assert!(only.wants(Step::Book) && !only.wants(Step::Breaks));
+        assert!(Options::default().is_full());
+        // The steps that read the built book are not per listing.
+        for step in Step::ALL {
+            assert!(!(step.reads_built_book() && step.per_listing()), "{step:?}");
+        }
+    }
 }

@@ -7,7 +7,7 @@
 use super::{Problems, Run};
 use crate::cache::{self, Hasher, Passed};
 use crate::context::Ctx;
-use crate::declaration::{Claim, Listing};
+use crate::declaration::Listing;
 use crate::process::{self, Ending};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -24,12 +24,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     let libraries: Vec<(&Listing, &[String])> = run
         .selected
         .iter()
-        .filter_map(|l| match &l.claim {
-            Claim::Library {
-                mutants: Some(m), ..
-            } => Some((*l, m.survivors.as_slice())),
-            _ => None,
-        })
+        .filter_map(|l| Some((*l, l.claim.mutants()?.survivors.as_slice())))
         .collect();
     if libraries.is_empty() {
         return Ok(vec![]);
@@ -66,7 +61,7 @@ pub fn check(run: &Run) -> Result<Problems> {
 fn mutate(ctx: &Ctx, l: &Listing, survivors: &[String]) -> Result<Problems> {
     let tool = install()?;
     let scratch = ctx.target().join("mutants");
-    let copy = super::copy_out::copy(ctx, l, &scratch.join("src"))?;
+    let copy = crate::copy::copy(ctx, l, &scratch.join("src"))?;
     let out_dir = scratch.join("out").join(&l.package);
     if out_dir.exists() {
         fs_err::remove_dir_all(&out_dir)?;
@@ -176,7 +171,7 @@ fn install() -> Result<PathBuf> {
     .arg(&root);
     let ending = process::stream(&mut cmd, crate::cargo::BUILD_LIMIT)?;
     anyhow::ensure!(
-        super::style::is_success(ending) && exe.is_file(),
+        ending.is_success() && exe.is_file(),
         "installing cargo-mutants {VERSION} failed"
     );
     Ok(exe)

@@ -223,32 +223,8 @@ fn build_and_run(
     }
     fs_err::create_dir_all(projects)?;
     let who = format!("{} (own project {})", l.manifest.display(), dir.display());
-    let mut steps: Vec<(String, std::process::Command)> = Vec::new();
-    let mut new = process::cargo();
-    new.current_dir(projects)
-        .args(["new", "--vcs", "none", "--bin", name]);
-    steps.push((format!("cargo new --vcs none {name}"), new));
-    for c in &shown.commands {
-        let w = words(c);
-        if w.len() < 3 || w[0] != "cargo" || w[1] != "add" {
-            return Ok(vec![format!(
-                "{who}: the page shows `{c}`, not a `cargo add` line"
-            )]);
-        }
-        let mut add = process::cargo();
-        add.current_dir(&dir).args(&w[1..]).arg("--offline");
-        steps.push((format!("{c} --offline"), add));
-    }
-    eprintln!("  own project {name}: {}", dir.display());
-    for (shown_as, mut cmd) in steps {
-        let out = process::run(&mut cmd, crate::cargo::BUILD_LIMIT)?;
-        if !out.success() {
-            return Ok(vec![format!(
-                "{who}: `{shown_as}` {}:\n{}",
-                out.describe_ending(),
-                out.stderr
-            )]);
-        }
+    if let Some(problem) = new_project(l, shown, projects, &dir, &who)? {
+        return Ok(vec![problem]);
     }
     if !shown.toml.is_empty() {
         let mut manifest = fs_err::read_to_string(dir.join("Cargo.toml"))?;
@@ -270,6 +246,59 @@ fn build_and_run(
             crate::cargo::tail(&out.stderr, 30)
         )]);
     }
+    compare_versions(&dir, book_lock)?;
+    let exe = target
+        .join("debug")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let (found, _) = crate::run_program::run_and_judge(ctx, l, &exe)?;
+    Ok(found
+        .into_iter()
+        .map(|m| format!("own project {}: {}", dir.display(), m.report))
+        .collect())
+}
+
+/// `cargo new` and the page's `cargo add` lines, run as a reader runs them; the problem, if
+/// one is not a `cargo add` line or fails.
+fn new_project(
+    l: &Listing,
+    shown: &Shown,
+    projects: &Path,
+    dir: &Path,
+    who: &str,
+) -> Result<Option<String>> {
+    let name = &l.package;
+    let mut steps: Vec<(String, std::process::Command)> = Vec::new();
+    let mut new = process::cargo();
+    new.current_dir(projects)
+        .args(["new", "--vcs", "none", "--bin", name]);
+    steps.push((format!("cargo new --vcs none {name}"), new));
+    for c in &shown.commands {
+        let w = words(c);
+        if w.len() < 3 || w[0] != "cargo" || w[1] != "add" {
+            return Ok(Some(format!(
+                "{who}: the page shows `{c}`, not a `cargo add` line"
+            )));
+        }
+        let mut add = process::cargo();
+        add.current_dir(dir).args(&w[1..]).arg("--offline");
+        steps.push((format!("{c} --offline"), add));
+    }
+    eprintln!("  own project {name}: {}", dir.display());
+    for (shown_as, mut cmd) in steps {
+        let out = process::run(&mut cmd, crate::cargo::BUILD_LIMIT)?;
+        if !out.success() {
+            return Ok(Some(format!(
+                "{who}: `{shown_as}` {}:\n{}",
+                out.describe_ending(),
+                out.stderr
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// Notes the versions cargo chose offline that differ from the book's Cargo.lock.
+fn compare_versions(dir: &Path, book_lock: &BTreeMap<String, BTreeSet<String>>) -> Result<()> {
     // Versions cargo chose offline, against the book's Cargo.lock.
     let chosen = locked_versions(&fs_err::read_to_string(dir.join("Cargo.lock"))?)?;
     let direct = direct_dependencies(&fs_err::read_to_string(dir.join("Cargo.toml"))?)?;
@@ -285,14 +314,7 @@ fn build_and_run(
             );
         }
     }
-    let exe = target
-        .join("debug")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    let (found, _) = super::outputs::verdict(ctx, l, &exe)?;
-    Ok(found
-        .into_iter()
-        .map(|m| format!("own project {}: {}", dir.display(), m.report))
-        .collect())
+    Ok(())
 }
 
 fn join(set: &BTreeSet<String>) -> String {

@@ -13,12 +13,10 @@ use std::path::{Path, PathBuf};
 
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
-    let markdown_dir = ctx.markdown();
     // skeptic ignores `compile_fail` (it would compile such a block as a normal test), so
     // it reads a copy with those blocks turned into text; rustc's JSON diagnostics prove them.
     let fed = ctx.target().join("doctest/markdown");
-    let mut expected = 0;
-    let mut inputs = dependencies(ctx);
+    let mut inputs = crate::doctest_deps::dependencies(ctx);
     // A listing that hung earlier in this run is not run again here.
     let hung = run.hung_listings();
     let labels: Vec<String> = hung.iter().map(|l| l.label()).collect();
@@ -32,21 +30,14 @@ pub fn check(run: &Run) -> Result<Problems> {
             )
         })
         .collect();
-    for page in walk(&markdown_dir, "md")? {
-        let text = fs_err::read_to_string(&page)?;
-        let filtered = markdown::without_listings(&markdown::without_compile_fail(&text), &labels);
-        expected += markdown::count_rust_blocks(&filtered).0;
-        let rel = page.strip_prefix(&markdown_dir)?;
-        inputs.str(&rel.display().to_string()).str(&filtered);
-        process::write_if_changed(&fed.join(rel), filtered.as_bytes())?;
-    }
+    let expected = feed(ctx, &fed, &labels, &mut inputs)?;
     let key = cache::key("skeptic", &inputs);
     let mut passed = Passed::load(ctx, "skeptic", !run.options.no_cache);
     if passed.hit(&key) {
         eprintln!("  skeptic: the book's code and dependencies are unchanged since it last passed");
         return passed.save(run.options.is_full()).map(|_| p);
     }
-    reset_target_on_new_dependencies(ctx)?;
+    crate::doctest_deps::reset_target_on_new_dependencies(ctx)?;
     let mut cmd = process::cargo();
     cmd.current_dir(&ctx.root)
         .env("BOOK_MARKDOWN_DIR", &fed)
@@ -59,55 +50,9 @@ pub fn check(run: &Run) -> Result<Problems> {
         process::describe(&cmd)
     );
     let out = process::run_watching(&mut cmd, limits::SKEPTIC, Some(process::libtest_stuck))?;
-    match out.ending {
-        Ending::Exited(s) if s.success() => {}
-        Ending::Exited(_) => {
-            // libtest ends with the failed tests' names, one a line, under "failures:".
-            let failed: Vec<String> = out
-                .stdout
-                .rsplit_once("\nfailures:\n")
-                .map(|(_, names)| {
-                    names
-                        .lines()
-                        .map(str::trim)
-                        .take_while(|l| !l.is_empty())
-                        .map(|name| name_block(ctx, &fed, name))
-                        .collect()
-                })
-                .unwrap_or_default();
-            p.push(format!(
-                "skeptic: {} block(s) failed: {}\n{}",
-                failed.len(),
-                failed.join("; "),
-                out.stdout
-                    .split_once("\nfailures:\n")
-                    .map_or(out.stdout.as_str(), |(_, f)| f)
-                    .lines()
-                    .take(40)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ));
-            return Ok(p);
-        }
-        _ => {
-            let stuck: Vec<String> = out
-                .stdout
-                .lines()
-                .filter(|l| process::libtest_stuck(l))
-                .filter_map(|l| l.strip_prefix("test ")?.split(' ').next())
-                .map(|name| name_block(ctx, &fed, name))
-                .collect();
-            p.push(format!(
-                "skeptic {}; blocks still running: {}",
-                out.describe_ending(),
-                if stuck.is_empty() {
-                    "unknown".to_string()
-                } else {
-                    stuck.join("; ")
-                }
-            ));
-            return Ok(p);
-        }
+    if let Some(failure) = failure(ctx, &fed, &out) {
+        p.push(failure);
+        return Ok(p);
     }
     let ran = passed_count(&out.stdout);
     if ran != expected {
@@ -124,32 +69,74 @@ pub fn check(run: &Run) -> Result<Problems> {
     Ok(p)
 }
 
-/// What the book's code compiles against: the lock file, the doctest crate, and the
-/// listings it depends on as libraries.
-pub fn dependencies(ctx: &Ctx) -> Hasher {
-    let mut h = Hasher::default();
-    let doctest = ctx.root.join("tests/doctest");
-    for f in [
-        "Cargo.lock",
-        "tests/doctest/Cargo.toml",
-        "tests/doctest/build.rs",
-    ] {
-        h.file(&ctx.root, &ctx.root.join(f));
+/// Writes the pages skeptic reads under `fed` (compile-fail blocks and the listings of
+/// `labels` turned into text), hashing them into `inputs`; returns how many Rust blocks
+/// skeptic must run.
+fn feed(ctx: &Ctx, fed: &Path, labels: &[String], inputs: &mut Hasher) -> Result<usize> {
+    let markdown_dir = ctx.markdown();
+    let mut expected = 0;
+    for page in walk(&markdown_dir, "md")? {
+        let text = fs_err::read_to_string(&page)?;
+        let filtered = markdown::without_listings(&markdown::without_compile_fail(&text), labels);
+        expected += markdown::count_rust_blocks(&filtered).0;
+        let rel = page.strip_prefix(&markdown_dir)?;
+        inputs.str(&rel.display().to_string()).str(&filtered);
+        crate::files::write_if_changed(&fed.join(rel), filtered.as_bytes())?;
     }
-    let manifest: toml::Table = fs_err::read_to_string(doctest.join("Cargo.toml"))
-        .ok()
-        .and_then(|t| toml::from_str(&t).ok())
-        .unwrap_or_default();
-    for section in ["dependencies", "dev-dependencies"] {
-        if let Some(deps) = manifest.get(section).and_then(|d| d.as_table()) {
-            for spec in deps.values() {
-                if let Some(path) = spec.get("path").and_then(|p| p.as_str()) {
-                    h.tree(&ctx.root, &doctest.join(path));
+    Ok(expected)
+}
+
+/// What went wrong with skeptic's run, naming the blocks by page and listing; None if it
+/// passed.
+fn failure(ctx: &Ctx, fed: &Path, out: &process::Run) -> Option<String> {
+    match out.ending {
+        Ending::Exited(s) if s.success() => None,
+        Ending::Exited(_) => {
+            // libtest ends with the failed tests' names, one a line, under "failures:".
+            let failed: Vec<String> = out
+                .stdout
+                .rsplit_once("\nfailures:\n")
+                .map(|(_, names)| {
+                    names
+                        .lines()
+                        .map(str::trim)
+                        .take_while(|l| !l.is_empty())
+                        .map(|name| name_block(ctx, fed, name))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(format!(
+                "skeptic: {} block(s) failed: {}\n{}",
+                failed.len(),
+                failed.join("; "),
+                out.stdout
+                    .split_once("\nfailures:\n")
+                    .map_or(out.stdout.as_str(), |(_, f)| f)
+                    .lines()
+                    .take(40)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ))
+        }
+        Ending::TimedOut(_) | Ending::Stopped => {
+            let stuck: Vec<String> = out
+                .stdout
+                .lines()
+                .filter(|l| process::libtest_stuck(l))
+                .filter_map(|l| l.strip_prefix("test ")?.split(' ').next())
+                .map(|name| name_block(ctx, fed, name))
+                .collect();
+            Some(format!(
+                "skeptic {}; blocks still running: {}",
+                out.describe_ending(),
+                if stuck.is_empty() {
+                    "unknown".to_string()
+                } else {
+                    stuck.join("; ")
                 }
-            }
+            ))
         }
     }
-    h
 }
 
 /// skeptic names a test after its page and line (`book_ch01_x_05_y_sect_…_line_42`): the
@@ -186,30 +173,6 @@ fn name_block(ctx: &Ctx, fed: &Path, test: &str) -> String {
         );
     }
     test.to_string()
-}
-
-/// `mdbook test` hands rustdoc the whole deps directory of target/doctest; after the
-/// doctest crate's dependencies change, cargo leaves the old builds there and rustdoc stops
-/// with E0464 (two candidates for one crate). So that directory starts afresh whenever
-/// the dependency set changes.
-pub fn reset_target_on_new_dependencies(ctx: &Ctx) -> Result<()> {
-    let dir = ctx.target().join("doctest");
-    let mut h = Hasher::default();
-    h.file(&ctx.root, &ctx.root.join("tests/doctest/Cargo.toml"))
-        .file(&ctx.root, &ctx.root.join("Cargo.lock"));
-    let key = h.finish();
-    let stamp = dir.join("dependencies-key");
-    if fs_err::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
-        if dir.join("debug").exists() {
-            eprintln!(
-                "  the doctest dependencies changed: rebuilding {} from scratch",
-                ctx.rel(&dir)
-            );
-            fs_err::remove_dir_all(dir.join("debug"))?;
-        }
-        process::write_if_changed(&stamp, key.as_bytes())?;
-    }
-    Ok(())
 }
 
 fn passed_count(stdout: &str) -> usize {

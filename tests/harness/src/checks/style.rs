@@ -3,7 +3,7 @@
 
 use super::{Problems, Run};
 use crate::declaration::Kind;
-use crate::process::{self, Ending, cargo};
+use crate::process::{self, cargo};
 use anyhow::Result;
 use std::process::Command;
 
@@ -16,14 +16,14 @@ pub fn fmt(run: &Run) -> Result<Problems> {
             .args(["fmt", "--all", "--check"]),
         crate::cargo::BUILD_LIMIT,
     )?;
-    if !is_success(ending) {
+    if !ending.is_success() {
         p.push("cargo fmt --check: the files above need `cargo fmt`".into());
     }
     for l in run.all.iter().filter(|l| l.kind() == Kind::CompileFail) {
         let files = crate::mdbook::walk(&l.dir.join("src"), "rs")?;
         let mut cmd = Command::new("rustfmt");
         cmd.args(["--check", "--edition", "2024"]).args(&files);
-        if !is_success(process::stream(&mut cmd, crate::cargo::BUILD_LIMIT)?) {
+        if !process::stream(&mut cmd, crate::cargo::BUILD_LIMIT)?.is_success() {
             p.push(format!(
                 "{}: needs rustfmt (rustfmt --edition 2024 {}/src/*.rs)",
                 l.manifest.display(),
@@ -67,8 +67,4 @@ pub fn clippy(run: &Run) -> Result<Problems> {
     } else {
         found
     })
-}
-
-pub fn is_success(ending: Ending) -> bool {
-    matches!(ending, Ending::Exited(s) if s.success())
 }

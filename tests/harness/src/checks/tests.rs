@@ -4,18 +4,19 @@
 //! test may be `#[ignore]`d, and every `proof` a listing names must be one of its tests.
 
 use super::{Problems, Run, limits};
-use crate::cargo::{self, Build};
+use crate::cargo;
 use crate::context::Ctx;
 use crate::declaration::{Kind, Listing};
+use crate::libtest;
 use crate::process::{self, Ending};
 use anyhow::Result;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
-    let build = build_tests(ctx, &run.selected, run.options.is_full())?;
+    let build = libtest::build_tests(ctx, &run.selected, run.options.is_full())?;
     if !build.success() {
         return Ok(vec![format!(
             "building the tests failed:\n{}",
@@ -66,51 +67,11 @@ pub fn check(run: &Run) -> Result<Problems> {
     Ok(p)
 }
 
-/// Builds the test binaries of the listings (and, on a full run, the harness).
-pub fn build_tests(ctx: &Ctx, listings: &[&Listing], harness: bool) -> Result<Build> {
-    let mut cmd = process::cargo();
-    cmd.current_dir(&ctx.root).args(["test", "--no-run"]);
-    for l in listings.iter().filter(|l| l.kind() != Kind::CompileFail) {
-        cmd.args(["-p", &l.package]);
-    }
-    if harness {
-        cmd.args(["-p", "book-harness"]);
-    }
-    cargo::json(&mut cmd)
-}
-
-/// The tests of each listing, by folder: each test's name and the cargo option that
-/// builds the target holding it (`--bin x`).
-pub fn tests_by_listing(build: &Build) -> Result<BTreeMap<&Path, BTreeMap<String, Vec<String>>>> {
-    let mut map = BTreeMap::new();
-    for (dir, exes) in build.tests_by_dir() {
-        let mut names = BTreeMap::new();
-        for exe in exes {
-            for name in cargo::list_tests(&exe.path)? {
-                names.insert(name, exe.select.clone());
-            }
-        }
-        map.insert(dir, names);
-    }
-    Ok(map)
-}
-
-/// A test binary as `cargo test` runs it: in its package's folder, with
-/// CARGO_MANIFEST_DIR pointing there, and without backtraces (the failure message is
-/// what a report should show).
-pub fn test_command(exe: &Path, package_dir: &Path) -> Command {
-    let mut cmd = Command::new(exe);
-    cmd.current_dir(package_dir)
-        .env("CARGO_MANIFEST_DIR", package_dir)
-        .env("RUST_BACKTRACE", "0");
-    cmd
-}
-
 /// Runs one test binary under its limit; a hang names the listing and the test. Also
 /// whether it hung.
 fn run_binary(who: &str, package_dir: &Path, exe: &Path) -> Result<(Problems, bool)> {
     let out = process::run_watching(
-        &mut test_command(exe, package_dir),
+        &mut libtest::test_command(exe, package_dir),
         limits::TEST_BINARY,
         Some(process::libtest_stuck),
     )?;

@@ -147,11 +147,6 @@ fn declarations(text: &str, idents: &[String]) -> Vec<(usize, String)> {
     let lines: Vec<&str> = masked.lines().collect();
     let originals: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
-    let word_then = |s: &str, w: &str| {
-        s.strip_prefix(w)
-            .filter(|r| r.starts_with(|c: char| !(c.is_alphanumeric() || c == '_')) || r.is_empty())
-            .is_some()
-    };
     let mut in_group = false; // inside `var (`, `const (` or `type (`
     for (i, line) in lines.iter().enumerate() {
         if in_group {
@@ -208,17 +203,36 @@ fn declarations(text: &str, idents: &[String]) -> Vec<(usize, String)> {
     if out.is_empty()
         && let [ty, method] = idents
     {
-        for (i, line) in lines.iter().enumerate() {
-            let rest = line.strip_prefix("type ").map(str::trim_start);
-            if !rest.is_some_and(|r| word_then(r, ty) && r.contains("interface")) {
-                continue;
-            }
-            let end = block_end(&lines, i);
-            for j in i + 1..end {
-                let member = lines[j].trim_start();
-                if lines[j].starts_with('\t') && word_then(member, method) {
-                    out.push((j + 1, doc_and_line(&originals, &lines, j)));
-                }
+        out = interface_methods(&originals, &lines, ty, method);
+    }
+    out
+}
+
+/// `s` starts with the word `w` (followed by no identifier character).
+fn word_then(s: &str, w: &str) -> bool {
+    s.strip_prefix(w)
+        .filter(|r| r.starts_with(|c: char| !(c.is_alphanumeric() || c == '_')) || r.is_empty())
+        .is_some()
+}
+
+/// The method `method` of the interface `ty`: its line in the interface's block.
+fn interface_methods(
+    originals: &[&str],
+    lines: &[&str],
+    ty: &str,
+    method: &str,
+) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let rest = line.strip_prefix("type ").map(str::trim_start);
+        if !rest.is_some_and(|r| word_then(r, ty) && r.contains("interface")) {
+            continue;
+        }
+        let end = block_end(lines, i);
+        for j in i + 1..end {
+            let member = lines[j].trim_start();
+            if lines[j].starts_with('\t') && word_then(member, method) {
+                out.push((j + 1, doc_and_line(originals, lines, j)));
             }
         }
     }

@@ -3,7 +3,7 @@
 //! downloaded), `std_html` (the toolchain's own std documentation) and `go_src` (`$GOROOT/src`)
 //! find the item at the version the book builds with and the text a phrase may be quoted
 //! from; `render` turns each citation into a quiet superscript link for readers. The check
-//! step (`checks/citations.rs`) proves every phrase is there, and that a phrase with a word
+//! step (`checks/citations/`) proves every phrase is there, and that a phrase with a word
 //! appended is not.
 //!
 //! Matching, the same for every source: the item's text (its doc comment and its
@@ -220,6 +220,25 @@ impl Resolved {
     }
 }
 
+/// A Go item's page: pkg.go.dev at that release, which documents exported names (and the
+/// `builtin` package's); an unexported name (a runtime internal) is linked to its package's
+/// source at that release instead.
+pub fn go_url(package: &str, idents: &[String], version: &str) -> String {
+    let documented = package == "builtin"
+        || idents
+            .first()
+            .is_none_or(|i| i.starts_with(|c: char| c.is_ascii_uppercase()));
+    if !documented {
+        return format!("https://github.com/golang/go/tree/{version}/src/{package}");
+    }
+    let mut url = format!("https://pkg.go.dev/{package}@{version}");
+    if !idents.is_empty() {
+        url.push('#');
+        url.push_str(&idents.join("."));
+    }
+    url
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,23 +309,4 @@ mod tests {
         assert!(!contains_phrase(&text, &altered(&phrase)));
         assert!(!contains_phrase(&text, ""));
     }
-}
-
-/// A Go item's page: pkg.go.dev at that release, which documents exported names (and the
-/// `builtin` package's); an unexported name (a runtime internal) is linked to its package's
-/// source at that release instead.
-pub fn go_url(package: &str, idents: &[String], version: &str) -> String {
-    let documented = package == "builtin"
-        || idents
-            .first()
-            .is_none_or(|i| i.starts_with(|c: char| c.is_ascii_uppercase()));
-    if !documented {
-        return format!("https://github.com/golang/go/tree/{version}/src/{package}");
-    }
-    let mut url = format!("https://pkg.go.dev/{package}@{version}");
-    if !idents.is_empty() {
-        url.push('#');
-        url.push_str(&idents.join("."));
-    }
-    url
 }

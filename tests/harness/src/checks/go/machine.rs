@@ -61,8 +61,8 @@ impl Machine {
 /// Builds and runs the probe in `scratch` (a directory of the target dir).
 pub fn probe(go: &Go, scratch: &Path) -> Result<Machine> {
     fs_err::create_dir_all(scratch)?;
-    crate::process::write_if_changed(&scratch.join("go.mod"), b"module probe\n\ngo 1.19\n")?;
-    crate::process::write_if_changed(&scratch.join("main.go"), PROBE.as_bytes())?;
+    crate::files::write_if_changed(&scratch.join("go.mod"), b"module probe\n\ngo 1.19\n")?;
+    crate::files::write_if_changed(&scratch.join("main.go"), PROBE.as_bytes())?;
     let exe = scratch.join("probe");
     go.build(scratch, ".", &exe, Build::Program)
         .context("building the GOMAXPROCS probe")?;

@@ -6,6 +6,8 @@
 //! before the reader unfolds it; at 1280 px no table or code block needs horizontal
 //! scrolling; at 390 px nothing sticks out of the viewport outside a scroll container.
 
+mod measures;
+
 use super::{Problems, Run};
 use crate::cache::{self, Hasher, Passed};
 use crate::context::Ctx;
@@ -14,6 +16,7 @@ use crate::mdbook::walk;
 use crate::process::capture;
 use anyhow::{Context, Result, bail};
 use fs_err as fs;
+use measures::Measures;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -36,15 +39,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     let html_root = ctx.html();
     let work = ctx.target().join("browser");
     fs::create_dir_all(&work)?;
-    // What a page's rendering depends on besides its HTML: the theme, and the browser.
-    let mut theme = Hasher::default();
-    for f in walk(&ctx.root.join("theme"), "css")?
-        .into_iter()
-        .chain(walk(&ctx.root.join("theme"), "js")?)
-    {
-        theme.file(&ctx.root, &f);
-    }
-    theme.str(&chromium.display().to_string());
+    let theme = theme_key(ctx, &chromium)?;
     let mut cache = Passed::load(ctx, "browser", !run.options.no_cache);
     let pages: Vec<PathBuf> = walk(&html_root, "html")?
         .into_iter()
@@ -55,33 +50,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         })
         .collect();
 
-    // Two browsers at a time: this machine has two cores.
-    let results: Vec<(PathBuf, Result<Checked>)> = std::thread::scope(|s| {
-        let halves: Vec<Vec<PathBuf>> = vec![
-            pages.iter().step_by(2).cloned().collect(),
-            pages.iter().skip(1).step_by(2).cloned().collect(),
-        ];
-        let handles: Vec<_> = halves
-            .into_iter()
-            .enumerate()
-            .map(|(n, half)| {
-                let chromium = &chromium;
-                let profile = work.join(format!("profile-{n}"));
-                s.spawn(move || {
-                    half.into_iter()
-                        .map(|page| {
-                            let r = check_page(ctx, chromium, &profile, &page);
-                            (page, r)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("browser thread"))
-            .collect()
-    });
+    let results = check_pages(ctx, &chromium, &work, &pages);
     let mut problems = Vec::new();
     let mut measures = Measures::load(&work);
     for (page, result) in results {
@@ -121,6 +90,53 @@ pub fn check(run: &Run) -> Result<Problems> {
     }
     cache.save(run.options.is_full())?;
     Ok(problems)
+}
+
+/// What a page's rendering depends on besides its HTML: the theme, and the browser.
+fn theme_key(ctx: &Ctx, chromium: &Path) -> Result<Hasher> {
+    let mut theme = Hasher::default();
+    for f in walk(&ctx.root.join("theme"), "css")?
+        .into_iter()
+        .chain(walk(&ctx.root.join("theme"), "js")?)
+    {
+        theme.file(&ctx.root, &f);
+    }
+    theme.str(&chromium.display().to_string());
+    Ok(theme)
+}
+
+/// Checks the pages, two browsers at a time: this machine has two cores.
+fn check_pages(
+    ctx: &Ctx,
+    chromium: &Path,
+    work: &Path,
+    pages: &[PathBuf],
+) -> Vec<(PathBuf, Result<Checked>)> {
+    std::thread::scope(|s| {
+        let halves: Vec<Vec<PathBuf>> = vec![
+            pages.iter().step_by(2).cloned().collect(),
+            pages.iter().skip(1).step_by(2).cloned().collect(),
+        ];
+        let handles: Vec<_> = halves
+            .into_iter()
+            .enumerate()
+            .map(|(n, half)| {
+                let profile = work.join(format!("profile-{n}"));
+                s.spawn(move || {
+                    half.into_iter()
+                        .map(|page| {
+                            let r = check_page(ctx, chromium, &profile, &page);
+                            (page, r)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("browser thread"))
+            .collect()
+    })
 }
 
 fn page_key(ctx: &Ctx, page: &Path, theme: &Hasher) -> String {
@@ -184,7 +200,7 @@ fn render(chromium: &Path, profile: &Path, page: &Path, size: &str) -> Result<(S
 
 /// A JSON mark theme/listings.js left on the <html> element.
 fn json_mark<T: serde::de::DeserializeOwned>(dom: &str, attr: &str) -> Result<T> {
-    let raw = super::book::attribute_values(dom, attr)
+    let raw = crate::html::attribute_values(dom, attr)
         .into_iter()
         .next()
         .with_context(|| format!("theme/listings.js did not run (no {attr} mark on the page)"))?;
@@ -222,7 +238,7 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
         ("data-admonitions", admonitions, "admonitions"),
     ] {
         let expected = format!("{want}/{want}");
-        match super::book::attribute_values(&dom, attr).into_iter().next() {
+        match crate::html::attribute_values(&dom, attr).into_iter().next() {
             Some(got) if got == expected => {}
             Some(got) => p.push(format!(
                 "{rel}: {what}: {got} visible and styled, expected {expected} (is the stylesheet missing?)"
@@ -267,80 +283,6 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
         ));
     }
     Ok(checked)
-}
-
-/// What the pages measured, kept across runs (a page that passed is not rendered again),
-/// so each run can report the longest listing of the whole book.
-#[derive(Default, serde::Serialize, serde::Deserialize)]
-struct Measures {
-    /// By the page's cache key: the figures of the page as it is now, never of an earlier
-    /// version of it.
-    pages: std::collections::BTreeMap<String, PageMeasure>,
-}
-
-/// One page's figures: each listing's anchor and visible lines, blocks needing horizontal
-/// scrolling at 1280 px, elements sticking out at 390 px.
-#[derive(Default, serde::Serialize, serde::Deserialize)]
-struct PageMeasure {
-    page: String,
-    listings: Vec<(String, usize)>,
-    clipped: usize,
-    overflowing: usize,
-}
-
-impl Measures {
-    fn file(work: &Path) -> PathBuf {
-        work.join("measures.json")
-    }
-
-    fn load(work: &Path) -> Measures {
-        fs::read_to_string(Self::file(work))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
-    }
-
-    fn record(&mut self, key: String, page: String, c: &Checked) {
-        self.pages.insert(
-            key,
-            PageMeasure {
-                page,
-                listings: c.listing_lines.clone(),
-                clipped: c.clipped,
-                overflowing: c.overflowing,
-            },
-        );
-    }
-
-    fn retain_keys(&mut self, keys: &[String]) {
-        self.pages.retain(|k, _| keys.contains(k));
-    }
-
-    fn save(&self, work: &Path) -> Result<()> {
-        fs::write(Self::file(work), serde_json::to_string_pretty(self)?)?;
-        Ok(())
-    }
-
-    fn summary(&self) -> String {
-        let longest = self
-            .pages
-            .values()
-            .flat_map(|m| m.listings.iter().map(move |(id, n)| (*n, id, &m.page)))
-            .max();
-        let clipped: usize = self.pages.values().map(|m| m.clipped).sum();
-        let overflowing: usize = self.pages.values().map(|m| m.overflowing).sum();
-        let listings: usize = self.pages.values().map(|m| m.listings.len()).sum();
-        let longest = match longest {
-            Some((n, id, page)) => format!(
-                "the longest shows {n} lines ({} on {page})",
-                id.replace("listing-", "Listing ")
-            ),
-            None => "none measured".into(),
-        };
-        format!(
-            "layout: {listings} listings measured, {longest}; limit {MAX_VISIBLE_LINES}; {clipped} table(s) or code block(s) needing horizontal scrolling at 1280 px; {overflowing} element(s) sticking out at 390 px"
-        )
-    }
 }
 
 /// For the first listing of each chapter, the book's search must list the page that

@@ -1,0 +1,258 @@
+//! Every check shown able to fail. Each listing declares breaks: edits that make its
+//! claim false. Each is applied to a scratch copy of the listing (built in a target
+//! directory all breaks share), the one check it names is run, and that check must fail.
+//! The failure, as the reader's own command prints it (normalised: no thread ids, ports or
+//! machine paths), is recorded in `breaks/<id>.txt` beside the listing (with `--bless`) and
+//! compared whole on every run: it is what the book's "Break it" box shows. Breaks run two
+//! at a time, each worker with a scratch tree and target directory of its own.
+//!
+//! Coverage is checked too: a listing that fixes a bug, shows a bug, has a loom model or
+//! has tests must have the breaks that prove each of those checks can fail.
+//!
+//! `coverage` holds those rules, `scratch` applies a break to a scratch copy and runs the
+//! check it names (through the shared modules every step uses: `run_program`,
+//! `compile_fail`, `loom_model`, `libtest`), and `record` compares or writes its record.
+
+mod coverage;
+mod record;
+mod scratch;
+
+use super::{Problems, Run, limits};
+use crate::cache::{self, Hasher, Passed};
+use crate::context::Ctx;
+use crate::declaration::{Break, Listing};
+use anyhow::Result;
+use coverage::{check_name, coverage};
+use record::record;
+use scratch::{Scratch, Verdict};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+/// Counts for the end of the run.
+#[derive(Default)]
+pub struct Summary {
+    total: usize,
+    by_check: BTreeMap<&'static str, usize>,
+    by_kind: BTreeMap<&'static str, usize>,
+    uncovered: Vec<String>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "breaks: {} declared", self.total)?;
+        let join = |m: &BTreeMap<&str, usize>| {
+            m.iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        writeln!(f, "  by the check they turn red: {}", join(&self.by_check))?;
+        writeln!(f, "  by listing kind: {}", join(&self.by_kind))?;
+        if self.uncovered.is_empty() {
+            write!(f, "  listings with a claim and no break for it: none")
+        } else {
+            writeln!(
+                f,
+                "  listings with a claim and no break for it: {}",
+                self.uncovered.len()
+            )?;
+            for u in &self.uncovered {
+                writeln!(f, "    {u}")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn check(run: &Run) -> Result<(Problems, Summary)> {
+    let ctx = run.ctx;
+    let mut summary = Summary::default();
+
+    // What each listing's tests are called, from the workspace's own test binaries.
+    let build = crate::libtest::build_tests(ctx, &run.selected, false)?;
+    if !build.success() {
+        return Ok((
+            vec![format!("building the tests failed:\n{}", build.report())],
+            summary,
+        ));
+    }
+    let tests = crate::libtest::tests_by_listing(&build)?;
+    let mut p = tally(run, &tests, &mut summary);
+
+    let mut passed = Passed::load(ctx, "breaks", !run.options.no_cache && !run.options.bless);
+    let queue = queue(run, &mut passed, &mut p);
+    let results = run_in_parallel(ctx, queue, &tests);
+    for (job, result) in results {
+        let (l, b) = (job.l, job.b);
+        let who = format!(
+            "{}: break `{}` (\"{}\")",
+            l.manifest.display(),
+            b.id(),
+            b.does
+        );
+        match result {
+            Err(e) => p.push(format!("{who}: {e:#}")),
+            Ok(Verdict::Held(why)) => p.push(format!(
+                "{who} should turn `{}` red, but the check still passes{why}",
+                b.fails
+            )),
+            Ok(Verdict::Failed(excerpt)) => match record(ctx, l, b, &excerpt, run.options.bless)? {
+                Some(problem) => p.push(problem),
+                None => passed.pass(job.key)?,
+            },
+        }
+    }
+    for l in &run.selected {
+        p.extend(missing_records(ctx, l));
+    }
+    passed.save(run.options.is_full())?;
+    Ok((p, summary))
+}
+
+/// Counts the breaks into the summary, and reports every claim without a break to prove
+/// it (see [`coverage`]).
+fn tally(run: &Run, tests: &Tests, summary: &mut Summary) -> Problems {
+    let mut p = Vec::new();
+    let none = BTreeMap::new();
+    for l in &run.selected {
+        let names: BTreeSet<String> = tests
+            .get(l.dir.as_path())
+            .unwrap_or(&none)
+            .keys()
+            .cloned()
+            .collect();
+        for missing in coverage(l, &names) {
+            summary
+                .uncovered
+                .push(format!("{}: {missing}", l.manifest.display()));
+            p.push(format!("{}: {missing}", l.manifest.display()));
+        }
+        for b in &l.breaks {
+            summary.total += 1;
+            *summary.by_check.entry(check_name(&b.fails)).or_default() += 1;
+            *summary.by_kind.entry(l.kind().name()).or_default() += 1;
+        }
+    }
+    p
+}
+
+/// The breaks to check: all but those cached as passed, and those of a listing that hung
+/// earlier in this run (reported in `p`).
+fn queue<'a>(run: &Run<'a>, passed: &mut Passed, p: &mut Problems) -> Vec<Job<'a>> {
+    let mut queue = Vec::new();
+    for l in run.selected.iter().copied() {
+        for b in &l.breaks {
+            let key = cache::key(&format!("{} {}", l.id, b.id()), &inputs(run.ctx, l, b));
+            if passed.hit(&key) {
+                continue;
+            }
+            if let Some(first) = run.hung(&l.package) {
+                p.push(format!(
+                    "{}: break `{}` not checked: the listing hung earlier in this run ({first})",
+                    l.manifest.display(),
+                    b.id()
+                ));
+                continue;
+            }
+            queue.push(Job { l, b, key });
+        }
+    }
+    queue
+}
+
+/// One break to check.
+struct Job<'a> {
+    l: &'a Listing,
+    b: &'a Break,
+    key: String,
+}
+
+/// How many breaks are checked at once: each worker builds in a target directory of its
+/// own, so two workers use both cores of a small machine without waiting on cargo's lock.
+const WORKERS: usize = 2;
+
+type Tests<'a> = BTreeMap<&'a Path, BTreeMap<String, Vec<String>>>;
+
+/// Checks the jobs on [`WORKERS`] threads, the breaks of one listing on one worker (its
+/// scratch copy and build stay warm); returns each job with its verdict, in job order.
+fn run_in_parallel<'a>(
+    ctx: &Ctx,
+    jobs: Vec<Job<'a>>,
+    tests: &Tests,
+) -> Vec<(Job<'a>, Result<Verdict>)> {
+    let none = BTreeMap::new();
+    // Whole listings go to the worker with the least work so far.
+    let mut lanes: Vec<Vec<(usize, Job<'a>)>> = (0..WORKERS).map(|_| Vec::new()).collect();
+    let mut lane_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, job) in jobs.into_iter().enumerate() {
+        let lane = *lane_of
+            .entry(job.l.package.as_str())
+            .or_insert_with(|| (0..WORKERS).min_by_key(|&w| lanes[w].len()).unwrap_or(0));
+        lanes[lane].push((i, job));
+    }
+    let mut done: Vec<(usize, Job<'a>, Result<Verdict>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = lanes
+            .into_iter()
+            .enumerate()
+            .map(|(w, lane)| {
+                let none = &none;
+                scope.spawn(move || {
+                    let scratch = Scratch::new(ctx, w);
+                    lane.into_iter()
+                        .map(|(i, job)| {
+                            eprintln!("  break {} `{}` (worker {w})", job.l.package, job.b.id());
+                            let targets = tests.get(job.l.dir.as_path()).unwrap_or(none);
+                            let verdict = scratch
+                                .apply(job.l, job.b)
+                                .and_then(|copy| scratch.verdict(job.l, &copy, job.b, targets));
+                            (i, job, verdict)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a breaks worker panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(i, _, _)| *i);
+    done.into_iter().map(|(_, job, v)| (job, v)).collect()
+}
+
+/// A break that has no record yet (one whose check did not run here is reported by the
+/// run; one cached as passed had its record then).
+fn missing_records(ctx: &Ctx, l: &Listing) -> Problems {
+    l.breaks
+        .iter()
+        .filter(|b| !l.break_record(b).is_file())
+        .map(|b| {
+            format!(
+                "{}: break `{}` has no record {}; record it with `cargo xtask test --only breaks --listing {} --bless` and review it",
+                l.manifest.display(),
+                b.id(),
+                ctx.rel(&l.break_record(b)),
+                l.package
+            )
+        })
+        .collect()
+}
+
+/// Everything a break's verdict depends on: the listing and the siblings it uses, the lock file,
+/// the break, and the recorded excerpt it is compared with.
+fn inputs(ctx: &Ctx, l: &Listing, b: &Break) -> Hasher {
+    let mut h = Hasher::default();
+    h.tree(&ctx.root, &l.dir);
+    // The sibling listings it depends on by path, and nothing else of its chapter.
+    for sibling in crate::copy::sibling_dependencies(&l.dir).unwrap_or_default() {
+        h.tree(&ctx.root, &l.dir.parent().unwrap_or(&l.dir).join(sibling));
+    }
+    h.file(&ctx.root, &ctx.root.join("Cargo.lock"))
+        .str(&b.does)
+        .str(&b.find)
+        .str(&b.replace)
+        .str(&b.fails.to_string())
+        .str(b.file.as_deref().unwrap_or(""));
+    h
+}

@@ -1,0 +1,286 @@
+//! A break checked: applied to a scratch copy of the listing (each worker has its own
+//! scratch tree and target directory), and the check it names run on the copy.
+
+use super::limits;
+use crate::cargo;
+use crate::context::Ctx;
+use crate::declaration::{Break, Fails, Kind, Listing};
+use crate::libtest::TestEnding;
+use crate::process;
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub(super) enum Verdict {
+    /// The check failed, as required: the start of what it printed.
+    Failed(String),
+    /// The check still passes (why, if something is known).
+    Held(String),
+}
+
+/// Scratch copies of the listings, built into one shared target directory.
+pub(super) struct Scratch<'a> {
+    ctx: &'a Ctx,
+    root: PathBuf,
+    target: PathBuf,
+}
+
+impl<'a> Scratch<'a> {
+    /// Worker `w`'s scratch tree and target directory.
+    pub(super) fn new(ctx: &'a Ctx, w: usize) -> Self {
+        Scratch {
+            ctx,
+            root: ctx.target().join(format!("breaks/{w}/src")),
+            target: ctx.target().join(format!("breaks/{w}/target")),
+        }
+    }
+
+    /// A fresh copy of the listing with the break applied; the copy's folder.
+    pub(super) fn apply(&self, l: &Listing, b: &Break) -> Result<PathBuf> {
+        let copy = crate::copy::copy(self.ctx, l, &self.root)?;
+        let original = l.break_file(b);
+        let rel = original.strip_prefix(&l.dir).context("the break's file")?;
+        let text = fs_err::read_to_string(&original)?;
+        anyhow::ensure!(
+            text.matches(&b.find).count() == 1,
+            "no longer applies: its `find` text must occur exactly once in {}",
+            self.ctx.rel(&original)
+        );
+        crate::files::write_if_changed(
+            &copy.join(rel),
+            text.replacen(&b.find, &b.replace, 1).as_bytes(),
+        )?;
+        Ok(copy)
+    }
+
+    fn cargo(&self, copy: &Path, args: &[&str]) -> Command {
+        let mut cmd = process::cargo();
+        cmd.current_dir(copy)
+            .args(args)
+            .arg("--target-dir")
+            .arg(&self.target)
+            // Scratch builds are thrown away: skip debug info, which is most of link time.
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
+            .env("CARGO_PROFILE_TEST_DEBUG", "0");
+        cmd
+    }
+
+    /// Runs the check the break names on the broken copy. `targets` says which target
+    /// holds each test, so only that one is rebuilt.
+    pub(super) fn verdict(
+        &self,
+        l: &Listing,
+        copy: &Path,
+        b: &Break,
+        targets: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Verdict> {
+        let copied = rebased(l, copy);
+        match &b.fails {
+            Fails::Compile if l.kind() == Kind::CompileFail => {
+                let build = cargo::json(&mut self.cargo(copy, &["check", "--quiet"]))?;
+                let problems =
+                    crate::compile_fail::compile_errors(self.ctx, &copied, &build, false)?;
+                Ok(if problems.is_empty() {
+                    Verdict::Held(": rustc still reports exactly the declared errors".into())
+                } else if build.success() {
+                    Verdict::Failed("it compiles: rustc reports no error\n".into())
+                } else {
+                    Verdict::Failed(first_errors(&build))
+                })
+            }
+            Fails::Compile => {
+                let build =
+                    cargo::json(&mut self.cargo(copy, &["check", "--quiet", "--all-targets"]))?;
+                Ok(if build.success() {
+                    Verdict::Held(": it still compiles".into())
+                } else {
+                    Verdict::Failed(first_errors(&build))
+                })
+            }
+            Fails::Output => {
+                let build = cargo::json(&mut self.cargo(copy, &["build", "--quiet", "--bins"]))?;
+                let exe = built(&build, copy, |b| b.program(copy).map(Path::to_path_buf))?;
+                let (mismatches, _) = crate::run_program::run_and_judge(self.ctx, &copied, &exe)?;
+                Ok(if mismatches.is_empty() {
+                    Verdict::Held(": it prints the output shown and exits as it should".into())
+                } else {
+                    let reader: Vec<String> = mismatches.into_iter().map(|m| m.reader).collect();
+                    Verdict::Failed(self.as_listing(&reader.join("\n"), copy))
+                })
+            }
+            Fails::Loom => {
+                let mut cmd = crate::loom_model::command(copy, &self.target.join("loom"));
+                let build = cargo::json(&mut cmd)?;
+                built(&build, copy, |_| Some(()))?;
+                let (outcome, model) = crate::loom_model::outcome_of(&copied, copy, &build)?;
+                let want = l.kind().facts().loom;
+                Ok(if outcome.is(want) {
+                    Verdict::Held(": loom's verdict is still the one the listing shows".into())
+                } else {
+                    Verdict::Failed(self.as_listing(&outcome.reader(&model), copy))
+                })
+            }
+            Fails::Test(name) => {
+                let mut args = vec!["test", "--quiet", "--no-run"];
+                if let Some(select) = targets.get(name) {
+                    args.extend(select.iter().map(String::as_str));
+                }
+                let build = cargo::json(&mut self.cargo(copy, &args))?;
+                built(&build, copy, |_| Some(()))?;
+                for exe in build.tests_of(copy) {
+                    let out = process::run_watching(
+                        crate::libtest::test_command(&exe.path, copy).args(["--exact", name]),
+                        limits::TEST_BINARY,
+                        Some(process::libtest_stuck),
+                    )?;
+                    if out.stdout.contains("running 0 tests") {
+                        continue;
+                    }
+                    return test_verdict(name, &out);
+                }
+                anyhow::bail!("no test binary of the copy has a test named `{name}`")
+            }
+        }
+    }
+
+    /// Text that names the scratch copy, with the listing's paths instead.
+    fn as_listing(&self, text: &str, copy: &Path) -> String {
+        let copy_rel = self.ctx.rel(copy);
+        let mut s = text
+            .replace(&copy_rel, &scratch_to_listing(&copy_rel))
+            .trim_end()
+            .to_string();
+        s.push('\n');
+        s
+    }
+}
+
+/// What libtest said about the one test a break names. Only libtest's own `NAME ...
+/// FAILED` (or its report that NAME hung) counts: a binary that fails for another reason (a
+/// panic in setup, an abort, a port already taken) has not shown that this test can fail.
+fn test_verdict(name: &str, out: &process::Run) -> Result<Verdict> {
+    match crate::libtest::ending(&out.stdout, name) {
+        TestEnding::Failed(report) => Ok(Verdict::Failed(report)),
+        // Stopped at libtest's warning: it hung.
+        TestEnding::Hung => Ok(Verdict::Failed(format!(
+            "test {name} has been running for over 60 seconds\n(it never finishes: the test hangs)\n"
+        ))),
+        TestEnding::Passed if out.success() => Ok(Verdict::Held(String::new())),
+        TestEnding::Passed => anyhow::bail!(
+            "test `{name}` passed, but its binary {}: something else in it failed",
+            out.describe_ending()
+        ),
+        TestEnding::Unreported(tail) => anyhow::bail!(
+            "the test binary {} without libtest reporting `{name}` as failed (a panic outside the test, an abort?); its last lines:\n{tail}",
+            out.describe_ending()
+        ),
+    }
+}
+
+/// `target/breaks/src/ch01-x/05-y` → `listings/ch01-x/05-y`.
+fn scratch_to_listing(copy_rel: &str) -> String {
+    let parts: Vec<&str> = copy_rel.rsplitn(3, '/').collect();
+    match parts.as_slice() {
+        [dir, chapter, _] => format!("listings/{chapter}/{dir}"),
+        _ => copy_rel.to_string(),
+    }
+}
+
+/// The listing as copied: the same declaration, its files in the copy.
+fn rebased(l: &Listing, copy: &Path) -> Listing {
+    let mut c = l.clone();
+    c.show = copy.join(l.show.strip_prefix(&l.dir).unwrap_or(&l.show));
+    c.dir = copy.to_path_buf();
+    c
+}
+
+/// The build must have succeeded (a break that stops the build is a `compile` break).
+fn built<T>(
+    build: &cargo::Build,
+    copy: &Path,
+    get: impl Fn(&cargo::Build) -> Option<T>,
+) -> Result<T> {
+    anyhow::ensure!(
+        build.success(),
+        "the broken copy ({}) does not build; a break that stops compilation must say fails = \"compile\":\n{}",
+        copy.display(),
+        build.report()
+    );
+    get(build).context("cargo built nothing to run")
+}
+
+fn first_errors(build: &cargo::Build) -> String {
+    let rendered: String = build
+        .errors
+        .iter()
+        .take(1)
+        .map(|e| e.rendered.as_str())
+        .collect();
+    let text = crate::normalize::compiler_output(&rendered);
+    let mut s: String = text.lines().take(8).collect::<Vec<_>>().join("\n");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn only_libtest_s_report_of_the_named_test_counts() {
+        let run = |stdout: &str, code: i32| process::Run {
+            ending: process::Ending::Exited(std::os::unix::process::ExitStatusExt::from_raw(
+                code << 8,
+            )),
+            stdout: stdout.into(),
+            stderr: String::new(),
+            elapsed: std::time::Duration::ZERO,
+        };
+        let failed = "running 1 test
+test t ... FAILED
+
+failures:
+
+---- t stdout ----
+boom
+";
+        assert!(matches!(
+            test_verdict("t", &run(failed, 101)),
+            Ok(Verdict::Failed(_))
+        ));
+        // A binary that fails without libtest naming the test is not the test failing.
+        assert!(
+            test_verdict(
+                "t",
+                &run(
+                    "running 1 test
+error: address in use
+",
+                    101
+                )
+            )
+            .is_err()
+        );
+        assert!(matches!(
+            test_verdict(
+                "t",
+                &run(
+                    "test t ... ok
+",
+                    0
+                )
+            ),
+            Ok(Verdict::Held(_))
+        ));
+    }
+
+    #[test]
+    fn scratch_paths_read_as_the_listing() {
+        assert_eq!(
+            scratch_to_listing("target/breaks/src/ch01-a/05-b"),
+            "listings/ch01-a/05-b"
+        );
+    }
+}

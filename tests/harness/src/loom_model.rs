@@ -1,0 +1,164 @@
+//! loom models: built with `--cfg loom` and run one at a time, each in a process of its
+//! own (loom aborts the whole process after reporting a deadlock), and how a model ended,
+//! read from its output. Shared by the loom and breaks steps.
+
+use crate::cargo::{self, Build};
+use crate::checks::limits;
+use crate::declaration::{Listing, LoomVerdict};
+use crate::process::{self, Ending};
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::process::Command;
+
+/// `cargo test --release --no-run` with `--cfg loom`, in `dir`, building into `target`.
+pub fn command(dir: &Path, target: &Path) -> Command {
+    let mut cmd = process::cargo();
+    cmd.current_dir(dir)
+        .env("RUSTFLAGS", "--cfg loom")
+        .args(["test", "--release", "--no-run", "--quiet", "--target-dir"])
+        .arg(target);
+    cmd
+}
+
+/// How the listing's model ends, and its name (for a break's record).
+pub fn outcome_of(l: &Listing, dir: &Path, build: &Build) -> Result<(Outcome, String)> {
+    let model = l.claim.loom().unwrap_or_default().to_string();
+    let out = run_binary(&model, dir, build)?
+        .with_context(|| format!("no test named `{model}` exists under --cfg loom"))?;
+    anyhow::ensure!(
+        matches!(out.ending, Ending::Exited(_)),
+        "loom model `{model}` {}",
+        out.describe_ending()
+    );
+    Ok((outcome(out.success(), &out.both()), model))
+}
+
+/// The model's run, from whichever test binary has it (None if none does).
+pub fn run_binary(model: &str, dir: &Path, build: &Build) -> Result<Option<process::Run>> {
+    for exe in build.tests_of(dir) {
+        let out = process::run(
+            Command::new(&exe.path)
+                .args(["--exact", model, "--test-threads=1"])
+                // The failure message, not a backtrace, is what the report should end with.
+                .env("RUST_BACKTRACE", "0"),
+            limits::LOOM_MODEL,
+        )?;
+        if !out.stdout.contains("running 0 tests") {
+            return Ok(Some(out));
+        }
+    }
+    Ok(None)
+}
+
+/// How a loom model ended, read from its test binary's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every interleaving passed.
+    Passed,
+    /// The model's own code panicked in some interleaving (its assertion): the panic lines.
+    ModelPanicked(String),
+    /// loom reported a deadlock: its report.
+    Deadlock(String),
+    /// loom itself gave up (too many branches or threads, an internal error), or the
+    /// binary failed without a panic: the lines that say so.
+    Other(String),
+}
+
+/// loom's deadlock report: `deadlock; threads = [(Id(0), Blocked(..)), …]`.
+const DEADLOCK: &str = "deadlock; threads = [";
+
+/// Reads a finished model's output. A panic counts as the model's own only if it is raised
+/// in the listing's code (`panicked at src/…` or at the listing's path), not in loom's.
+pub fn outcome(success: bool, text: &str) -> Outcome {
+    if success {
+        return Outcome::Passed;
+    }
+    let text = crate::normalize::run_output(text);
+    if let Some(line) = text.lines().find(|l| l.contains(DEADLOCK)) {
+        return Outcome::Deadlock(format!("{}\n", line.trim()));
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(i) = lines.iter().position(|l| l.contains("panicked at ")) {
+        let at = lines[i].split("panicked at ").nth(1).unwrap_or("");
+        let message: Vec<&str> = lines[i..]
+            .iter()
+            .take_while(|l| !l.starts_with("note: ") && !l.starts_with("stack backtrace"))
+            .take(6)
+            .copied()
+            .collect();
+        let message = message.join("\n") + "\n";
+        let in_loom = at.starts_with("$CARGO/") || at.contains("/loom-");
+        return if in_loom {
+            Outcome::Other(message)
+        } else {
+            Outcome::ModelPanicked(message)
+        };
+    }
+    Outcome::Other(cargo::tail(&text, 15))
+}
+
+impl Outcome {
+    /// Whether this is the ending the kind requires.
+    pub fn is(&self, verdict: LoomVerdict) -> bool {
+        matches!(
+            (verdict, self),
+            (LoomVerdict::Passes, Outcome::Passed)
+                | (LoomVerdict::LosesAnUpdate, Outcome::ModelPanicked(_))
+                | (LoomVerdict::Deadlocks, Outcome::Deadlock(_))
+        )
+    }
+
+    /// What the reader sees running the model with `cargo test` (a "Break it" box).
+    pub fn reader(&self, model: &str) -> String {
+        match self {
+            Outcome::Passed => {
+                format!("test {model} ... ok\nloom explored every interleaving and none failed.\n")
+            }
+            Outcome::ModelPanicked(m) => {
+                format!(
+                    "test {model} ... FAILED\nIn one interleaving, the model's assertion fails:\n{m}"
+                )
+            }
+            Outcome::Deadlock(m) => format!("loom reports a deadlock:\n{m}"),
+            Outcome::Other(m) => format!("test {model} fails, but not as the book says:\n{m}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deadlock_needs_loom_s_report() {
+        let out = "running 1 test\nthread 'm' panicked at $CARGO/loom-0.7.2/src/rt/mod.rs:1:1:\ndeadlock; threads = [(Id(0), Blocked(..)), (Id(1), Blocked(..))]\nstack backtrace:\n";
+        assert_eq!(
+            outcome(false, out),
+            Outcome::Deadlock(
+                "deadlock; threads = [(Id(0), Blocked(..)), (Id(1), Blocked(..))]\n".into()
+            )
+        );
+        // The word alone, in some other failure, is not loom's report.
+        let other = "thread 'm' panicked at src/main.rs:9:5:\nno deadlock here\n";
+        assert!(!outcome(false, other).is(LoomVerdict::Deadlocks));
+    }
+
+    #[test]
+    fn a_lost_update_needs_the_model_s_own_assertion() {
+        let own = "thread 'm' panicked at src/main.rs:40:9:\nassertion `left == right` failed\n  left: 1\n right: 2\nnote: run with `RUST_BACKTRACE=1`\n";
+        let got = outcome(false, own);
+        assert!(got.is(LoomVerdict::LosesAnUpdate), "{got:?}");
+        assert!(got.reader("m").contains("left: 1"));
+        // loom giving up is not a lost update.
+        let branches = "thread 'm' panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/loom-0.7.2/src/rt/path.rs:247:13:\nModel exceeded maximum number of branches.\n";
+        assert!(!outcome(false, branches).is(LoomVerdict::LosesAnUpdate));
+        // Nor is a failure without a panic (an abort, a crash).
+        assert!(!outcome(false, "error: test failed, signal: 6\n").is(LoomVerdict::LosesAnUpdate));
+    }
+
+    #[test]
+    fn passing_is_only_success() {
+        assert!(outcome(true, "").is(LoomVerdict::Passes));
+        assert!(!outcome(false, "").is(LoomVerdict::Passes));
+    }
+}
