@@ -183,6 +183,24 @@ mod tests {
     }
 }
 
+/// Declared pieces against what a tool reported, matched by substring both ways: the
+/// declared pieces that no reported line contains, and the reported lines that contain no
+/// declared piece. (`go vet` findings against `claims.toml`, surviving mutants against a
+/// library's declared survivors.)
+pub fn unmatched<'a>(declared: &'a [String], found: &'a [String]) -> (Vec<&'a str>, Vec<&'a str>) {
+    let missing = declared
+        .iter()
+        .filter(|d| !found.iter().any(|f| f.contains(d.as_str())))
+        .map(String::as_str)
+        .collect();
+    let extra = found
+        .iter()
+        .filter(|f| !declared.iter().any(|d| f.contains(d.as_str())))
+        .map(String::as_str)
+        .collect();
+    (missing, extra)
+}
+
 /// Whether `text` matches a recorded `pattern` (a break's record): line for line, except
 /// that `[..]` in a pattern line matches any text within that line, and a pattern line that
 /// is exactly `...` matches any number of lines (none included). Records are compared whole;
@@ -226,7 +244,21 @@ fn line_matches(pattern: &str, line: &str) -> bool {
 
 #[cfg(test)]
 mod record_tests {
-    use super::matches_record;
+    use super::{matches_record, unmatched};
+
+    #[test]
+    fn declared_pieces_and_reported_lines_match_both_ways() {
+        let declared = vec!["captured".to_string(), "gone".to_string()];
+        let found = vec![
+            "loop variable i captured by func literal".to_string(),
+            "unused result".to_string(),
+        ];
+        assert_eq!(
+            unmatched(&declared, &found),
+            (vec!["gone"], vec!["unused result"])
+        );
+        assert_eq!(unmatched(&declared[..1], &found[..1]), (vec![], vec![]));
+    }
 
     #[test]
     fn records_match_exactly_but_for_their_marks() {

@@ -114,21 +114,16 @@ fn mutate(ctx: &Ctx, l: &Listing, survivors: &[String]) -> Result<Problems> {
 /// Every missed mutant must be a declared survivor, and every declared survivor must still
 /// survive (else its explanation is stale).
 fn verdict(who: &str, missed: &[String], timeouts: &[String], survivors: &[String]) -> Problems {
-    let mut p = Vec::new();
-    for m in missed {
-        if !survivors.iter().any(|s| m.contains(s.as_str())) {
-            p.push(format!(
-                "{who}: a mutant survives every test: {m}; add a test that catches it, or name it in [package.metadata.book.mutants] survivors and explain in the tests why no test can"
-            ));
-        }
-    }
-    for s in survivors {
-        if !missed.iter().any(|m| m.contains(s.as_str())) {
-            p.push(format!(
-                "{who}: the declared survivor `{s}` is now caught (or gone): remove it and its explanation"
-            ));
-        }
-    }
+    let (stale, caught_by_none) = crate::expected::unmatched(survivors, missed);
+    let mut p: Problems = caught_by_none
+        .into_iter()
+        .map(|m| format!(
+            "{who}: a mutant survives every test: {m}; add a test that catches it, or name it in [package.metadata.book.mutants] survivors and explain in the tests why no test can"
+        ))
+        .collect();
+    p.extend(stale.into_iter().map(|s| format!(
+        "{who}: the declared survivor `{s}` is now caught (or gone): remove it and its explanation"
+    )));
     for t in timeouts {
         p.push(format!(
             "{who}: a mutant made the tests hang until cargo-mutants' timeout: {t}; a broken library must fail fast"

@@ -178,22 +178,14 @@ fn vet_findings(stderr: &str) -> BTreeMap<String, Vec<String>> {
 
 /// Each declared finding must be reported, and each reported one declared.
 fn compare_vet(declared: &[String], found: &[String]) -> Vec<String> {
-    let mut problems = Vec::new();
-    for d in declared {
-        if !found.iter().any(|f| f.contains(d.as_str())) {
-            problems.push(format!(
-                "go vet no longer reports {d:?}, which claims.toml declares (and the page shows)"
-            ));
-        }
-    }
-    for f in found {
-        if !declared.iter().any(|d| f.contains(d.as_str())) {
-            problems.push(format!(
-                "go vet reports a finding not declared in claims.toml: {f}"
-            ));
-        }
-    }
-    problems
+    let (missing, extra) = crate::expected::unmatched(declared, found);
+    let missing = missing.into_iter().map(|d| {
+        format!("go vet no longer reports {d:?}, which claims.toml declares (and the page shows)")
+    });
+    let extra = extra
+        .into_iter()
+        .map(|f| format!("go vet reports a finding not declared in claims.toml: {f}"));
+    missing.chain(extra).collect()
 }
 
 #[cfg(test)]
