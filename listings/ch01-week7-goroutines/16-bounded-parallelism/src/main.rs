@@ -11,8 +11,8 @@ async fn download(page: u32) -> usize {
     page as usize * 1000
 }
 
-#[tokio::main]
-async fn main() {
+/// Downloads pages 1 to 10, at most three at a time.
+async fn download_all() -> Vec<(u32, usize)> {
     let permits = Arc::new(Semaphore::new(3));
     let mut tasks = JoinSet::new();
 
@@ -25,8 +25,28 @@ async fn main() {
         }); // the permit is released when `_permit` is dropped, as the task ends
     }
 
-    let mut sizes = tasks.join_all().await;
+    tasks.join_all().await
+}
+
+#[tokio::main]
+async fn main() {
+    let mut sizes = download_all().await;
     sizes.sort();
     let total: usize = sizes.iter().map(|(_, bytes)| bytes).sum();
     println!("downloaded {} pages, {total} bytes", sizes.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    /// On the paused clock, ten 50 ms downloads three at a time take four rounds: 200 ms.
+    /// Without the bound they would all run at once and take 50 ms.
+    #[tokio::test(start_paused = true)]
+    async fn at_most_three_downloads_run_at_once() {
+        let start = Instant::now();
+        assert_eq!(super::download_all().await.len(), 10);
+        assert_eq!(start.elapsed(), Duration::from_millis(200));
+    }
 }
