@@ -24,12 +24,23 @@ pub fn copy(ctx: &Ctx, l: &Listing, root: &Path) -> Result<PathBuf> {
     Ok(dest)
 }
 
+/// A copy of the crate in `dir` (a listing, or a copy of one) as `root/<its folder name>`,
+/// a workspace of its own with the book's lock file; returns the copy's folder.
+pub fn copy_dir_as_workspace(ctx: &Ctx, dir: &Path, root: &Path) -> Result<PathBuf> {
+    let dest = root.join(dir.file_name().unwrap_or_default());
+    copy_crate(ctx, dir, &dest)?;
+    Ok(dest)
+}
+
 fn copy_crate(ctx: &Ctx, src: &Path, dest: &Path) -> Result<()> {
     sync(src, dest, true)?;
     let mut manifest = fs_err::read(src.join("Cargo.toml"))?;
-    manifest.extend_from_slice(
-        b"\n# Added by the copy-out check: this folder is a workspace of its own.\n[workspace]\n",
-    );
+    // A copy of a copy is a workspace already.
+    if !String::from_utf8_lossy(&manifest).contains("\n[workspace]\n") {
+        manifest.extend_from_slice(
+            b"\n# Added by the copy-out check: this folder is a workspace of its own.\n[workspace]\n",
+        );
+    }
     write_if_changed(&dest.join("Cargo.toml"), &manifest)?;
     // Always the book's versions, so the copy builds what the book tested.
     write_if_changed(

@@ -6,6 +6,7 @@ use crate::cargo::{self, Build};
 use crate::checks::limits;
 use crate::declaration::{Listing, LoomVerdict};
 use crate::process::{self, Ending};
+use crate::schedule::{self, Record};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::Command;
@@ -35,19 +36,114 @@ pub fn outcome_of(l: &Listing, dir: &Path, build: &Build) -> Result<(Outcome, St
 
 /// The model's run, from whichever test binary has it (None if none does).
 pub fn run_binary(model: &str, dir: &Path, build: &Build) -> Result<Option<process::Run>> {
+    run_binary_with(model, dir, build, &[])
+}
+
+/// The same, with environment variables set (and the test's output not captured, so what
+/// the model prints comes out even if loom aborts the process).
+fn run_binary_with(
+    model: &str,
+    dir: &Path,
+    build: &Build,
+    env: &[(&str, &str)],
+) -> Result<Option<process::Run>> {
     for exe in build.tests_of(dir) {
-        let out = process::run(
-            Command::new(&exe.path)
-                .args(["--exact", model, "--test-threads=1"])
-                // The failure message, not a backtrace, is what the report should end with.
-                .env("RUST_BACKTRACE", "0"),
-            limits::LOOM_MODEL,
-        )?;
+        let mut cmd = Command::new(&exe.path);
+        cmd.args(["--exact", model, "--test-threads=1"])
+            // The failure message, not a backtrace, is what the report should end with.
+            .env("RUST_BACKTRACE", "0");
+        if !env.is_empty() {
+            cmd.arg("--nocapture").envs(env.iter().copied());
+        }
+        let out = process::run(&mut cmd, limits::LOOM_MODEL)?;
         if !out.stdout.contains("running 0 tests") {
             return Ok(Some(out));
         }
     }
     Ok(None)
+}
+
+/// The model's schedule record (`schedule.txt`), from a real loom run of the listing in
+/// `dir` (the listing itself, or a copy of it), using `work` for the probe's copy and both
+/// builds. `Ok(Err(why))` if the model did not end as its kind requires, so there is
+/// nothing to draw: `why` says what happened instead.
+pub fn schedule(
+    ctx: &crate::context::Ctx,
+    l: &Listing,
+    dir: &Path,
+    work: &Path,
+) -> Result<std::result::Result<Record, String>> {
+    let model = l.claim.loom().unwrap_or_default();
+    let loom = schedule::loom_version(&ctx.root)?;
+    let want = l.kind().facts().loom;
+    if want == LoomVerdict::Passes {
+        let build = cargo::json(&mut command(dir, &work.join("target")))?;
+        anyhow::ensure!(
+            build.success(),
+            "building the loom model failed:\n{}",
+            build.report()
+        );
+        let out = run_binary_with(model, dir, &build, &[("LOOM_LOG", "loom::model=info")])?
+            .with_context(|| format!("no test named `{model}` exists under --cfg loom"))?;
+        let got = outcome(out.success(), &out.both());
+        return Ok(match (got, schedule::probe::explored(&out.stdout)) {
+            (Outcome::Passed, Some(executions)) => Ok(Record::Explored {
+                model: model.into(),
+                loom,
+                executions,
+            }),
+            (Outcome::Passed, None) => {
+                Err("loom printed no count of the executions it explored".into())
+            }
+            (other, _) => Err(other.reader(model)),
+        });
+    }
+    let probed = crate::copy::copy_dir_as_workspace(ctx, dir, &work.join("probe"))?;
+    schedule::use_probe(&ctx.root, &probed.join("Cargo.toml"))?;
+    let build = cargo::json(&mut command(&probed, &work.join("target")))?;
+    anyhow::ensure!(
+        build.success(),
+        "building the model with loom-probe failed:\n{}",
+        build.report()
+    );
+    let out = run_binary_with(model, &probed, &build, &[("LOOM_PROBE", "1")])?
+        .with_context(|| format!("no test named `{model}` exists under --cfg loom"))?;
+    let got = outcome(out.success(), &out.both());
+    let ending = match &got {
+        Outcome::ModelPanicked(m) if want == LoomVerdict::LosesAnUpdate => {
+            schedule::probe::ending(m)
+        }
+        Outcome::Deadlock(_) if want == LoomVerdict::Deadlocks => "loom reports a deadlock".into(),
+        other => return Ok(Err(other.reader(model))),
+    };
+    let Some((execution, passed_over, steps)) = schedule::probe::failing(&out.both())? else {
+        return Ok(Err(
+            "the model failed, but loom-probe printed no failing execution".into(),
+        ));
+    };
+    let source = |file: &str| fs_err::read_to_string(probed.join(file)).ok();
+    let reduced = schedule::probe::reduce(&steps, &source)?;
+    let Some(summary) = reduced.summary else {
+        return Ok(Err(format!(
+            "in the failing execution loom found, no step {}:\n{}",
+            match want {
+                LoomVerdict::Deadlocks => "closes a cycle of threads waiting for locks",
+                LoomVerdict::LosesAnUpdate | LoomVerdict::Passes =>
+                    "writes over another thread's write made after its own read",
+            },
+            cargo::tail(&out.both(), 20)
+        )));
+    };
+    Ok(Ok(Record::Failing(schedule::Failing {
+        model: model.into(),
+        loom,
+        execution,
+        passed_over,
+        lanes: reduced.lanes,
+        rows: reduced.rows,
+        ending,
+        summary,
+    })))
 }
 
 /// How a loom model ended, read from its test binary's output.

@@ -41,6 +41,7 @@ mod normalize;
 mod preprocess;
 mod process;
 mod run_program;
+mod schedule;
 mod tools;
 
 use anyhow::Result;

@@ -14,6 +14,7 @@ mod mdbook_test;
 mod mutants;
 mod outputs;
 mod own_project;
+mod schedules;
 mod skeptic;
 mod style;
 mod tests;
@@ -45,6 +46,8 @@ pub enum Step {
     CopyOut,
     /// loom models.
     Loom,
+    /// The schedule each failing loom model is drawn with; each passing model's count.
+    Schedules,
     /// The Go programs the book shows.
     Go,
     /// cargo-mutants over the libraries meant to be depended on.
@@ -71,6 +74,7 @@ impl Step {
             | Step::Tests
             | Step::CopyOut
             | Step::Loom
+            | Step::Schedules
             | Step::Mutants
             | Step::Breaks => true,
             Step::Declarations
@@ -98,6 +102,7 @@ impl Step {
             | Step::Tests
             | Step::CopyOut
             | Step::Loom
+            | Step::Schedules
             | Step::Go
             | Step::Mutants
             | Step::Breaks
@@ -117,6 +122,9 @@ impl Step {
                 "each listing builds copied out of the workspace; compile-fail error codes"
             }
             Step::Loom => "loom models",
+            Step::Schedules => {
+                "loom schedules: the interleaving each failing model is drawn with, as loom finds it"
+            }
             Step::Go => "the Go side: every Go snippet formatted, vetted, built; Go bugs measured",
             Step::Mutants => {
                 "mutants: every cargo-mutants mutant of the observer is caught or explained"
@@ -134,7 +142,7 @@ impl Step {
         }
     }
 
-    const ALL: [Step; 16] = [
+    const ALL: [Step; 17] = [
         Step::Declarations,
         Step::Citations,
         Step::Fmt,
@@ -143,6 +151,7 @@ impl Step {
         Step::Tests,
         Step::CopyOut,
         Step::Loom,
+        Step::Schedules,
         Step::Go,
         Step::Mutants,
         Step::Breaks,
@@ -319,6 +328,7 @@ fn run_step(
         Step::Tests => tests::check(run),
         Step::CopyOut => copy_out::check(run),
         Step::Loom => loom::check(run),
+        Step::Schedules => schedules::check(run),
         Step::Go => go::check(run),
         Step::Mutants => mutants::check(run),
         Step::Breaks => {

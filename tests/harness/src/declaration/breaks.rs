@@ -63,6 +63,8 @@ pub enum Fails {
     Compile,
     /// The loom model's declared verdict.
     Loom,
+    /// The loom model's recorded schedule (or, for a passing model, its count).
+    Schedule,
     /// One test of the crate, by its full name.
     Test(String),
 }
@@ -73,6 +75,7 @@ impl std::fmt::Display for Fails {
             Fails::Output => f.write_str("output"),
             Fails::Compile => f.write_str("compile"),
             Fails::Loom => f.write_str("loom"),
+            Fails::Schedule => f.write_str("schedule"),
             Fails::Test(name) => write!(f, "test {name}"),
         }
     }
@@ -85,6 +88,7 @@ impl std::str::FromStr for Fails {
             "output" => Ok(Fails::Output),
             "compile" => Ok(Fails::Compile),
             "loom" => Ok(Fails::Loom),
+            "schedule" => Ok(Fails::Schedule),
             other => match other.strip_prefix("test ") {
                 Some(name) if !name.trim().is_empty() => Ok(Fails::Test(name.trim().into())),
                 _ => Err(format!(

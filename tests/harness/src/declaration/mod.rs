@@ -133,6 +133,13 @@ impl Listing {
                 "RUSTFLAGS=\"--cfg loom\" cargo test --release -- --exact {}",
                 self.claim.loom().unwrap_or_default()
             ),
+            // What a reader can see of a schedule: the failure loom reports, or for a
+            // passing model the count loom logs.
+            Fails::Schedule if self.kind().facts().loom == LoomVerdict::Passes => format!(
+                "LOOM_LOG=loom::model=info RUSTFLAGS=\"--cfg loom\" cargo test --release -- --exact {} --nocapture",
+                self.claim.loom().unwrap_or_default()
+            ),
+            Fails::Schedule => self.own_check_command(&Fails::Loom),
             Fails::Test(name) => format!("cargo test -- --exact {name}"),
         }
     }

@@ -2,7 +2,7 @@
 //! folds, the line under it, the dependencies to add, the output and the "Break it" box.
 
 use super::Book;
-use crate::declaration::{self, Fails, Kind, Listing};
+use crate::declaration::{self, Fails, Kind, Listing, LoomVerdict};
 use crate::{deps, fold};
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -29,9 +29,22 @@ pub fn render(l: &Listing, page: &str, book: &Book) -> Result<String> {
     if l.kind().has_output_file() {
         md.push_str(&output(l)?);
     }
+    md.push_str(&schedule(l)?);
     md.push_str(&break_it(l)?);
     md.push_str("</div>\n");
     Ok(md)
+}
+
+/// A loom model's schedule (the interleaving a failing model fails in) or count (how many
+/// executions a passing model passed), drawn from the recorded `schedule.txt`.
+fn schedule(l: &Listing) -> Result<String> {
+    let file = l.dir.join(crate::schedule::FILE);
+    if !file.exists() {
+        return Ok(String::new());
+    }
+    let record = crate::schedule::Record::parse(&fs_err::read_to_string(&file)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e:#}", file.display()))?;
+    Ok(crate::schedule::html::render(&record))
 }
 
 /// The listing's opening `<div>`, its badge, label and caption.
@@ -249,6 +262,10 @@ fn break_it(l: &Listing) -> Result<String> {
             }
             Fails::Compile => "the compiler rejects it",
             Fails::Loom => "loom's verdict flips",
+            Fails::Schedule if l.kind().facts().loom == LoomVerdict::Passes => {
+                "the number of interleavings loom explores changes"
+            }
+            Fails::Schedule => "loom fails in a different interleaving from the one drawn above",
             Fails::Test(_) => "the test fails",
         };
         writeln!(body, "   Run `{}`: {what}.", l.own_check_command(&b.fails))?;

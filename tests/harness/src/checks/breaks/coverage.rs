@@ -8,6 +8,7 @@ pub(super) fn check_name(fails: &Fails) -> &'static str {
         Fails::Output => "output",
         Fails::Compile => "compile",
         Fails::Loom => "loom",
+        Fails::Schedule => "schedule",
         Fails::Test(_) => "test",
     }
 }
@@ -41,6 +42,11 @@ pub fn coverage(l: &Listing, tests: &BTreeSet<String>) -> Vec<String> {
     }
     if l.claim.loom().is_some() && !kind.is_bug() && !has(&|f| *f == Fails::Loom) {
         missing.push("has a loom model but no break with fails = \"loom\"".into());
+    }
+    if l.claim.loom().is_some() && !has(&|f| *f == Fails::Schedule) {
+        missing.push(
+            "has a loom model, whose schedule or count the page shows, but no break with fails = \"schedule\"".into(),
+        );
     }
     for t in tests {
         if !has(&|f| *f == Fails::Test(t.clone())) {

@@ -121,6 +121,7 @@ impl<'a> Scratch<'a> {
                     Verdict::Failed(self.as_listing(&outcome.reader(&model), copy))
                 })
             }
+            Fails::Schedule => self.schedule_verdict(l, &copied, copy),
             Fails::Test(name) => {
                 let mut args = vec!["test", "--quiet", "--no-run"];
                 if let Some(select) = targets.get(name) {
@@ -142,6 +143,38 @@ impl<'a> Scratch<'a> {
                 anyhow::bail!("no test binary of the copy has a test named `{name}`")
             }
         }
+    }
+
+    /// The broken copy's schedule (or count) against the one recorded for the listing.
+    fn schedule_verdict(&self, l: &Listing, copied: &Listing, copy: &Path) -> Result<Verdict> {
+        let recorded = fs_err::read_to_string(l.dir.join(crate::schedule::FILE))
+            .context("the listing's recorded schedule")?;
+        let work = self.target.join("schedules");
+        use crate::schedule::Record;
+        Ok(
+            match crate::loom_model::schedule(self.ctx, copied, copy, &work)? {
+                // The model no longer ends as drawn: what loom says instead.
+                Err(why) => Verdict::Failed(self.as_listing(&why, copy)),
+                Ok(got) if got.to_text() == recorded => {
+                    Verdict::Held(": loom's run still matches the schedule drawn".into())
+                }
+                Ok(got) => match (Record::parse(&recorded)?, got) {
+                    // What the reader's LOOM_LOG run prints, against the page's count.
+                    (
+                        Record::Explored {
+                            executions: shown, ..
+                        },
+                        Record::Explored { executions, .. },
+                    ) => Verdict::Failed(format!(
+                        "INFO loom::model: Completed in {executions} iterations\n(the page shows {shown})\n"
+                    )),
+                    (_, got) => Verdict::Failed(format!(
+                        "loom now fails in a different interleaving from the one drawn:\n{}",
+                        crate::diff::lines(&recorded, &got.to_text())
+                    )),
+                },
+            },
+        )
     }
 
     /// Text that names the scratch copy, with the listing's paths instead.

@@ -1,0 +1,72 @@
+//! loom schedules: for each model that must fail, the interleaving loom finds it failing
+//! in (drawn under the listing), and for each model that must pass, how many executions
+//! loom explored; each compared whole with the listing's `schedule.txt` (written with
+//! `--bless`). See `crate::schedule` for the record and `tests/loom-probe` for how the
+//! failing execution is observed.
+
+use super::{Problems, Run};
+use crate::declaration::Listing;
+use crate::loom_model;
+use crate::schedule::{self, Record};
+use anyhow::Result;
+
+pub fn check(run: &Run) -> Result<Problems> {
+    let ctx = run.ctx;
+    let work = ctx.target().join("schedules");
+    let mut p = Vec::new();
+    for l in &run.selected {
+        let file = l.dir.join(schedule::FILE);
+        if l.claim.loom().is_none() {
+            if file.exists() {
+                p.push(format!(
+                    "{}: has no loom model, so nothing to draw: remove it",
+                    ctx.rel(&file)
+                ));
+            }
+            continue;
+        }
+        if let Some(problem) = run.hung(&l.package) {
+            p.push(problem);
+            continue;
+        }
+        match loom_model::schedule(ctx, l, &l.dir, &work)? {
+            Err(why) => p.push(format!(
+                "{}: loom model `{}` gives no schedule to draw:\n{why}",
+                l.manifest.display(),
+                l.claim.loom().unwrap_or_default()
+            )),
+            Ok(got) => p.extend(compare(run, l, &got)?),
+        }
+    }
+    Ok(p)
+}
+
+/// The recorded schedule against the run's; with `--bless`, records it.
+fn compare(run: &Run, l: &Listing, got: &Record) -> Result<Problems> {
+    let file = l.dir.join(schedule::FILE);
+    let shown = run.ctx.rel(&file);
+    let text = got.to_text();
+    if run.options.bless {
+        crate::files::write_if_changed(&file, text.as_bytes())?;
+        return Ok(vec![]);
+    }
+    let bless = format!(
+        "cargo xtask test --only schedules --listing {} --bless",
+        l.package
+    );
+    let Ok(recorded) = fs_err::read_to_string(&file) else {
+        return Ok(vec![format!(
+            "{shown}: missing; record it with `{bless}` and review it"
+        )]);
+    };
+    if let Err(e) = Record::parse(&recorded) {
+        return Ok(vec![format!("{shown}: {e:#}")]);
+    }
+    if recorded == text {
+        return Ok(vec![]);
+    }
+    Ok(vec![format!(
+        "{shown}: loom's run no longer matches the schedule the book draws:\n{}  re-record with `{bless}` and review it",
+        crate::diff::lines(&recorded, &text)
+    )])
+}

@@ -1,0 +1,116 @@
+//! A record drawn for the page: for a failing model, one column (lane) per thread and one
+//! row per step in the order loom ran them, the marked step highlighted, the sentence
+//! above; for a passing model, one line with loom's count. Plain HTML and the theme's CSS
+//! (`theme/listings.css`, `.schedule`), so it follows the light and dark themes and
+//! prints.
+
+use super::{Failing, Record};
+
+/// The HTML under the listing.
+pub fn render(record: &Record) -> String {
+    match record {
+        Record::Explored {
+            loom, executions, ..
+        } => format!(
+            "<p class=\"loom-explored\">loom ran this model in <strong>{executions}</strong> different interleavings (loom {loom}), and every one passed.</p>\n\n"
+        ),
+        Record::Failing(f) => failing(f),
+    }
+}
+
+fn failing(f: &Failing) -> String {
+    let mut h = String::from("<figure class=\"schedule\">\n");
+    h.push_str(&format!(
+        "<figcaption><strong>The interleaving loom found.</strong> {}</figcaption>\n",
+        escape(&f.summary)
+    ));
+    h.push_str("<div class=\"schedule-scroll\"><table>\n<thead><tr><th scope=\"col\">step</th>");
+    for lane in &f.lanes {
+        h.push_str(&format!("<th scope=\"col\">{}</th>", escape(lane)));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (n, row) in f.rows.iter().enumerate() {
+        let class = if row.mark.is_some() {
+            " class=\"schedule-marked\""
+        } else {
+            ""
+        };
+        h.push_str(&format!("<tr{class}><td>{}</td>", n + 1));
+        for lane in 0..f.lanes.len() {
+            if lane != row.lane {
+                h.push_str("<td></td>");
+                continue;
+            }
+            h.push_str(&format!(
+                "<td><code>{}</code> {}",
+                escape(&row.code),
+                escape(&row.what)
+            ));
+            if let Some(mark) = &row.mark {
+                h.push_str(&format!(
+                    "<br><span class=\"schedule-mark\">✗ {}</span>",
+                    escape(mark)
+                ));
+            }
+            h.push_str("</td>");
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table></div>\n");
+    h.push_str(&format!(
+        "<p class=\"schedule-ending\">Then: {}. (loom {}, execution {} of the model.)</p>\n",
+        escape(f.ending.trim_end_matches('.')),
+        escape(&f.loom),
+        f.execution
+    ));
+    h.push_str("</figure>\n\n");
+    h
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::tests::lost_update;
+
+    #[test]
+    fn each_step_sits_in_its_thread_s_column_and_the_marked_one_stands_out() {
+        let html = render(&lost_update());
+        assert!(html.contains("<th scope=\"col\">main</th><th scope=\"col\">thread 1</th><th scope=\"col\">thread 2</th>"));
+        // Step 1 is thread 1's: the second column of three.
+        assert!(
+            html.contains(
+                "<tr><td>1</td><td></td><td><code>counter.load(…)</code> reads 0</td><td></td></tr>"
+            ),
+            "{html}"
+        );
+        assert_eq!(html.matches("class=\"schedule-marked\"").count(), 1);
+        assert!(
+            html.contains("✗ overwrites thread 1&#39;s 1")
+                || html.contains("✗ overwrites thread 1's 1")
+        );
+        assert!(html.contains("<figcaption><strong>The interleaving loom found.</strong> One increment is lost.</figcaption>"));
+        assert!(html.contains("left == right"));
+    }
+
+    #[test]
+    fn a_passing_model_shows_loom_s_count() {
+        let html = render(&Record::Explored {
+            model: "m".into(),
+            loom: "0.7.3".into(),
+            executions: 27,
+        });
+        assert!(html.contains("<strong>27</strong> different interleavings"));
+    }
+
+    #[test]
+    fn code_is_escaped() {
+        assert_eq!(escape("Vec<&str>"), "Vec&lt;&amp;str&gt;");
+    }
+}

@@ -1,0 +1,38 @@
+//! loom, observed. The schedules step builds a copy of a listing's loom model with this
+//! crate in loom's place (`loom = { package = "loom-probe", … }` in the copy's
+//! Cargo.toml, so the model's source is untouched). It re-exports loom and wraps the
+//! types whose operations a schedule shows (atomics, `Mutex`, `Condvar`): each wrapper
+//! performs exactly the loom operation it wraps and records, in ordinary memory, which
+//! loom thread did what, where in the source, and the value read or written.
+//!
+//! The records never touch loom's state, so loom explores the same executions in the same
+//! order as with loom itself. `model` clears the record when each execution starts,
+//! prints the record of the failing execution to stderr when it panics (the model's
+//! assertion, or loom's deadlock report), and prints how many executions passed when
+//! every one did. Each line starts with [`PREFIX`]; see `tests/harness/src/schedule.rs`
+//! for the reader.
+
+pub use loom::{cell, hint, lazy_static, thread, thread_local};
+
+mod record;
+pub mod sync;
+
+pub use record::PREFIX;
+
+/// `loom::model`, with a record of each execution.
+pub fn model<F>(f: F)
+where
+    F: Fn() + Sync + Send + 'static,
+{
+    record::install_panic_hook();
+    loom::model(move || {
+        record::begin_execution();
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&f));
+        if let Err(panic) = ran
+            && !record::passing_over()
+        {
+            std::panic::resume_unwind(panic);
+        }
+    });
+    record::passed();
+}
