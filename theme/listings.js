@@ -81,9 +81,73 @@
         });
         root.setAttribute("data-overflow", JSON.stringify(out.slice(0, 10)));
     }
+    // Relative luminance and contrast ratio (WCAG), from computed `rgb(…)` colours.
+    function luminance(color) {
+        const c = (color.match(/[\d.]+/g) || ["0", "0", "0"]).slice(0, 3).map((v) => {
+            const s = parseFloat(v) / 255;
+            return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+        });
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    }
+    function contrast(a, b) {
+        const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
+    }
+    function background(el) {
+        for (let a = el; a; a = a.parentElement) {
+            const bg = getComputedStyle(a).backgroundColor;
+            if (bg && bg !== "transparent" && bg !== "rgba(0, 0, 0, 0)") {
+                return bg;
+            }
+        }
+        return "rgb(255, 255, 255)";
+    }
+    // A loom schedule reads: laid out, a column per thread in every row, its text and the
+    // marked step's border and mark standing out from the background (contrast ≥ 3).
+    function scheduleReads(fig) {
+        const table = fig.querySelector("table");
+        const marked = fig.querySelector("tr.schedule-marked td");
+        const mark = fig.querySelector(".schedule-mark");
+        if (!table || !marked || !mark || !laidOut(table) || !laidOut(mark)) {
+            return false;
+        }
+        const columns = table.querySelectorAll("thead th").length;
+        const rowsOk = Array.from(table.querySelectorAll("tbody tr")).every((r) => r.children.length === columns);
+        const bg = background(table);
+        const border = getComputedStyle(marked);
+        return rowsOk
+            && contrast(getComputedStyle(table).color, bg) >= 3
+            && parseFloat(border.borderTopWidth) > 0
+            && contrast(border.borderTopColor, bg) >= 3
+            && contrast(getComputedStyle(mark).color, bg) >= 3;
+    }
+    // `?book-check&theme=coal` renders in that theme; `&media=print` applies the print
+    // styles (mdBook's print stylesheet and every `@media print` rule) to the screen.
+    function emulate() {
+        const query = new URLSearchParams(window.location.search);
+        const theme = query.get("theme");
+        if (theme) {
+            const html = document.documentElement;
+            ["light", "rust", "coal", "navy", "ayu"].forEach((t) => html.classList.remove(t));
+            html.classList.add(theme);
+        }
+        if (query.get("media") === "print") {
+            document.querySelectorAll("link[rel=stylesheet][media=print]").forEach((l) => { l.media = "all"; });
+            const style = document.createElement("style");
+            for (const sheet of Array.from(document.styleSheets)) {
+                let rules = [];
+                try { rules = Array.from(sheet.cssRules); } catch (e) { continue; }
+                rules.filter((r) => r.media && r.media.mediaText === "print")
+                    .forEach((r) => Array.from(r.cssRules).forEach((inner) => { style.textContent += inner.cssText + "\n"; }));
+            }
+            document.head.appendChild(style);
+        }
+    }
     function check() {
+        emulate();
         mark("listing-badges", ".listing .listing-badge", hasBackground);
         mark("admonitions", ".admonition", hasSideBorder);
+        mark("schedules", "figure.schedule", scheduleReads);
         if (window.location.search.indexOf("book-check") !== -1) {
             measure();
         }

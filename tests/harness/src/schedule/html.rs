@@ -58,7 +58,7 @@ fn failing(f: &Failing) -> String {
     }
     h.push_str("</tbody>\n</table></div>\n");
     h.push_str(&format!(
-        "<p class=\"schedule-ending\">Then: {}. (loom {}, execution {} of the model.)</p>\n",
+        "<p class=\"schedule-ending\">Then: {}. (loom {}; run {} of the model in loom's order.)</p>\n",
         escape(f.ending.trim_end_matches('.')),
         escape(&f.loom),
         f.execution

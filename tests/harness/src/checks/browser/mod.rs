@@ -186,10 +186,21 @@ struct Checked {
 /// Renders `page` (with `?book-check`, so its script measures the layout) in a window of
 /// `size`, and returns the DOM as the scripts left it, and Chromium's log.
 fn render(chromium: &Path, profile: &Path, page: &Path, size: &str) -> Result<(String, String)> {
+    render_as(chromium, profile, page, size, "")
+}
+
+/// The same, with more of the query: `&theme=coal`, `&media=print` (see theme/listings.js).
+fn render_as(
+    chromium: &Path,
+    profile: &Path,
+    page: &Path,
+    size: &str,
+    more: &str,
+) -> Result<(String, String)> {
     let mut cmd = browser(chromium, profile);
     cmd.arg(format!("--window-size={size}"))
         .arg("--dump-dom")
-        .arg(url(page, "?book-check"));
+        .arg(url(page, &format!("?book-check{more}")));
     let out = capture(&mut cmd, Duration::from_secs(60))?
         .with_context(|| format!("Chromium hung rendering the page at {size} px"))?;
     if !out.status.success() {
@@ -250,6 +261,9 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
     if page.ends_with("print.html") {
         return Ok(checked);
     }
+    p.extend(schedules_read(
+        chromium, profile, page, &rel, &source, &dom,
+    )?);
     let lines: Vec<(String, usize)> = json_mark(&dom, "data-listing-lines")?;
     for (id, n) in &lines {
         if *n > MAX_VISIBLE_LINES {
@@ -283,6 +297,44 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
         ));
     }
     Ok(checked)
+}
+
+/// Each loom schedule on the page reads in the light theme, the dark one and in print
+/// (theme/listings.js's `scheduleReads`): laid out, a column per thread, text and mark
+/// standing out from the background.
+fn schedules_read(
+    chromium: &Path,
+    profile: &Path,
+    page: &Path,
+    rel: &str,
+    source: &str,
+    light: &str,
+) -> Result<Problems> {
+    let want = source.matches("<figure class=\"schedule\">").count();
+    if want == 0 {
+        return Ok(vec![]);
+    }
+    let expected = format!("{want}/{want}");
+    let mut p = Vec::new();
+    for (how, more) in [
+        ("light theme", ""),
+        ("dark theme (coal)", "&theme=coal"),
+        ("print styles", "&media=print"),
+    ] {
+        let dom = if more.is_empty() {
+            light.to_string()
+        } else {
+            render_as(chromium, profile, page, WIDE, more)?.0
+        };
+        match crate::html::attribute_values(&dom, "data-schedules").into_iter().next() {
+            Some(got) if got == expected => {}
+            got => p.push(format!(
+                "{rel}: loom schedules in the {how}: {} of {want} laid out with readable text and a visible mark",
+                got.unwrap_or_else(|| "no mark: theme/listings.js did not run".into())
+            )),
+        }
+    }
+    Ok(p)
 }
 
 /// For the first listing of each chapter, the book's search must list the page that
