@@ -59,12 +59,24 @@ fn failing(f: &Failing) -> String {
     h.push_str("</tbody>\n</table></div>\n");
     h.push_str(&format!(
         "<p class=\"schedule-ending\">Then: {}. (loom {}; run {} of the model in loom's order.)</p>\n",
-        escape(f.ending.trim_end_matches('.')),
+        inline_code(f.ending.trim_end_matches('.')),
         escape(&f.loom),
         f.execution
     ));
     h.push_str("</figure>\n\n");
     h
+}
+
+/// Escaped, with `backquoted` spans as code.
+fn inline_code(s: &str) -> String {
+    escape(s)
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            1 => format!("<code>{part}</code>"),
+            _ => part.to_string(),
+        })
+        .collect()
 }
 
 fn escape(s: &str) -> String {
@@ -107,6 +119,14 @@ mod tests {
             executions: 27,
         });
         assert!(html.contains("<strong>27</strong> different interleavings"));
+    }
+
+    #[test]
+    fn backquotes_in_the_ending_are_code() {
+        assert_eq!(
+            inline_code("assertion `left == right` failed"),
+            "assertion <code>left == right</code> failed"
+        );
     }
 
     #[test]
