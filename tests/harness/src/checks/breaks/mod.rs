@@ -248,6 +248,10 @@ fn inputs(ctx: &Ctx, l: &Listing, b: &Break) -> Hasher {
     for sibling in crate::copy::sibling_dependencies(&l.dir).unwrap_or_default() {
         h.tree(&ctx.root, &l.dir.parent().unwrap_or(&l.dir).join(sibling));
     }
+    // A schedule break runs the model against loom-probe.
+    if b.fails == crate::declaration::Fails::Schedule {
+        h.tree(&ctx.root, &ctx.root.join("tests/loom-probe"));
+    }
     h.file(&ctx.root, &ctx.root.join("Cargo.lock"))
         .str(&b.does)
         .str(&b.find)
