@@ -66,7 +66,7 @@ fn compare(run: &Run, l: &Listing, got: &Record) -> Result<Problems> {
         return Ok(vec![]);
     }
     Ok(vec![format!(
-        "{shown}: loom's run no longer matches the schedule the book draws:\n{}  re-record with `{bless}` and review it",
+        "{shown}: loom's run no longer matches the schedule the book draws:\n{}\n  re-record with `{bless}` and review it",
         crate::diff::lines(&recorded, &text)
     )])
 }
