@@ -64,13 +64,15 @@ fn run_binary_with(
 }
 
 /// The model's schedule record (`schedule.txt`), from a real loom run of the listing in
-/// `dir` (the listing itself, or a copy of it), using `work` for the probe's copy and both
-/// builds. `Ok(Err(why))` if the model did not end as its kind requires, so there is
+/// `dir` (the listing itself, or a copy of it). A passing model is built into `loom_target`
+/// (the loom step's, so nothing is built twice); a failing one is copied under `work` and
+/// built there against loom-probe. `Ok(Err(why))` if the model did not end as its kind requires, so there is
 /// nothing to draw: `why` says what happened instead.
 pub fn schedule(
     ctx: &crate::context::Ctx,
     l: &Listing,
     dir: &Path,
+    loom_target: &Path,
     work: &Path,
 ) -> Result<std::result::Result<Record, String>> {
     let model = l.claim.loom().unwrap_or_default();

@@ -29,7 +29,7 @@ pub fn check(run: &Run) -> Result<Problems> {
             p.push(problem);
             continue;
         }
-        match loom_model::schedule(ctx, l, &l.dir, &work)? {
+        match loom_model::schedule(ctx, l, &l.dir, &ctx.target().join("loom"), &work)? {
             Err(why) => p.push(format!(
                 "{}: loom model `{}` gives no schedule to draw:\n{why}",
                 l.manifest.display(),

@@ -22,7 +22,7 @@ fn failing(f: &Failing) -> String {
     let mut h = String::from("<figure class=\"schedule\">\n");
     h.push_str(&format!(
         "<figcaption><strong>The interleaving loom found.</strong> {}</figcaption>\n",
-        escape(&f.summary)
+        inline_code(&f.summary)
     ));
     h.push_str("<div class=\"schedule-scroll\"><table>\n<thead><tr><th scope=\"col\">step</th>");
     for lane in &f.lanes {

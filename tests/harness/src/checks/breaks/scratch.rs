@@ -152,7 +152,13 @@ impl<'a> Scratch<'a> {
         let work = self.target.join("schedules");
         use crate::schedule::Record;
         Ok(
-            match crate::loom_model::schedule(self.ctx, copied, copy, &work)? {
+            match crate::loom_model::schedule(
+                self.ctx,
+                copied,
+                copy,
+                &self.target.join("loom"),
+                &work,
+            )? {
                 // The model no longer ends as drawn: what loom says instead.
                 Err(why) => Verdict::Failed(self.as_listing(&why, copy)),
                 Ok(got) if got.to_text() == recorded => {
