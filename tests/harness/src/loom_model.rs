@@ -79,7 +79,7 @@ pub fn schedule(
     let loom = schedule::loom_version(&ctx.root)?;
     let want = l.kind().facts().loom;
     if want == LoomVerdict::Passes {
-        let build = cargo::json(&mut command(dir, &work.join("target")))?;
+        let build = cargo::json(&mut command(dir, loom_target))?;
         anyhow::ensure!(
             build.success(),
             "building the loom model failed:\n{}",
