@@ -263,7 +263,7 @@ fn break_it(l: &Listing) -> Result<String> {
             Fails::Compile => "the compiler rejects it",
             Fails::Loom => "loom's verdict flips",
             Fails::Schedule if l.kind().facts().loom == LoomVerdict::Passes => {
-                "the number of interleavings loom explores changes"
+                "the number of runs loom makes changes"
             }
             Fails::Schedule => "loom fails in a different interleaving from the one drawn above",
             Fails::Test(_) => "the test fails",

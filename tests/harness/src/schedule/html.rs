@@ -12,7 +12,7 @@ pub fn render(record: &Record) -> String {
         Record::Explored {
             loom, executions, ..
         } => format!(
-            "<p class=\"loom-explored\">loom ran this model in <strong>{executions}</strong> different interleavings (loom {loom}), and every one passed.</p>\n\n"
+            "<p class=\"loom-explored\">loom ran this model <strong>{executions}</strong> times, once for each interleaving of its threads (and, for atomics, each value a load may return) that it had to try, and every run passed (loom {loom}).</p>\n\n"
         ),
         Record::Failing(f) => failing(f),
     }
@@ -118,7 +118,7 @@ mod tests {
             loom: "0.7.3".into(),
             executions: 27,
         });
-        assert!(html.contains("<strong>27</strong> different interleavings"));
+        assert!(html.contains("<strong>27</strong> times"));
     }
 
     #[test]
