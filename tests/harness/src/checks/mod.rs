@@ -389,10 +389,15 @@ impl Report {
             eprintln!("\n!!! NOT RUN: {}: {why}", step.title());
             eprintln!("!!! nothing this step checks was checked on this machine");
         }
-        // In CI (`CI=true`, as GitHub Actions and .ci/run set it) a step that could not
-        // run fails the run: a book must not be published with a check nobody ran.
+        self.settle(in_ci()).verdict(took)
+    }
+
+    /// In CI (`CI=true`, as GitHub Actions and .ci/run set it) a step that could not run
+    /// fails the run, naming what was missing: a book must not be published with a check
+    /// nobody ran. Elsewhere it stays a NOT RUN, which does not fail the run.
+    fn settle(self, ci: bool) -> Report {
         let mut failed = self.failed;
-        if in_ci() {
+        if ci {
             for (step, why) in &self.not_run {
                 failed.push((
                     *step,
@@ -402,11 +407,10 @@ impl Report {
                 ));
             }
         }
-        let this = Report {
+        Report {
             failed,
             not_run: self.not_run,
-        };
-        this.verdict(took)
+        }
     }
 
     fn verdict(self, took: String) -> Result<()> {
@@ -428,7 +432,8 @@ impl Report {
                 eprintln!("    {}", p.replace('\n', "\n    "));
             }
         }
-        bail!("the book's checks failed")
+        let steps: Vec<&str> = self.failed.iter().map(|(s, _)| s.title()).collect();
+        bail!("the book's checks failed: {}", steps.join("; "))
     }
 }
 
@@ -465,5 +470,40 @@ mod unit {
         for step in Step::ALL {
             assert!(!(step.reads_built_book() && step.per_listing()), "{step:?}");
         }
+    }
+
+    /// A step that could not run fails the run under CI, naming the step and what was
+    /// missing; elsewhere the run still passes (the NOT RUN is printed, above).
+    #[test]
+    fn not_run_fails_under_ci_only() {
+        let why = "no `go` on the PATH, and Debian's golang-go package was not installed \
+                   (GOROUTINES_BOOK_NO_INSTALL is set): install Go 1.19";
+        let report = || Report {
+            failed: vec![],
+            not_run: vec![(Step::Go, why.to_string())],
+        };
+        let ci = report().settle(true);
+        assert_eq!(ci.failed.len(), 1);
+        let (step, problems) = &ci.failed[0];
+        assert_eq!(*step, Step::Go);
+        assert!(
+            problems[0].contains("CI=true requires every step"),
+            "{problems:?}"
+        );
+        assert!(problems[0].contains(why), "{problems:?}");
+        let e = format!("{:#}", ci.verdict("1.0 s".into()).unwrap_err());
+        assert!(e.contains(Step::Go.title()), "{e}");
+
+        let local = report().settle(false);
+        assert!(local.failed.is_empty());
+        assert_eq!(local.not_run.len(), 1);
+        local.verdict("1.0 s".into()).unwrap();
+
+        // A failed step fails the run with or without CI.
+        let failed = Report {
+            failed: vec![(Step::Book, vec!["src/x.md: broken".into()])],
+            not_run: vec![],
+        };
+        assert!(failed.settle(false).verdict("1.0 s".into()).is_err());
     }
 }

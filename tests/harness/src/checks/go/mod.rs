@@ -47,10 +47,8 @@ pub fn check(run: &Run) -> Result<Problems> {
     let Some(go) = crate::tools::find_or_install(wanted.names, wanted.package, wanted.purpose)?
     else {
         if problems.is_empty() {
-            return Err(crate::NotRun(
-                "no `go` on the PATH (install Go 1.19, e.g. Debian's golang-go)".into(),
-            )
-            .into());
+            let missing = crate::tools::missing(wanted);
+            return Err(crate::NotRun(format!("{missing}: install Go 1.19")).into());
         }
         problems.push("the Go programs were not checked: no `go` on the PATH".into());
         return Ok(problems);
