@@ -1,5 +1,5 @@
 //! Filesystem helpers shared by every module: sorted folder listings, a path's last
-//! component as text, and writes that leave unchanged files (and so cargo's fingerprints)
+//! component as text, a path with its `..` resolved, and writes that leave unchanged files (and so cargo's fingerprints)
 //! alone.
 
 use anyhow::Result;
@@ -20,6 +20,22 @@ pub fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// `p` with each `..` taking away the component before it (no filesystem access), so a
+/// path such as `listings/ch01-x/01-y/../../../src/a.svg` is named `src/a.svg`.
+pub fn lexical(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Writes `contents` only if the file differs, so cargo's fingerprints stay fresh.
@@ -62,6 +78,11 @@ mod tests {
             .map(|p| file_name(p))
             .collect();
         assert_eq!(names, ["a", "b"]);
+        assert_eq!(
+            lexical(Path::new("/r/listings/ch01-x/01-y/./../../../src/a.svg")),
+            Path::new("/r/src/a.svg")
+        );
+        assert_eq!(lexical(Path::new("../a/../b")), Path::new("../b"));
         fs_err::remove_dir_all(&tmp).unwrap();
     }
 }

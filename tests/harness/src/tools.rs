@@ -1,7 +1,8 @@
 //! What the book needs besides Rust, and getting it: mdBook and mdbook-admonish are
 //! compiled into this harness (pinned in Cargo.toml, locked in Cargo.lock), so nothing is
 //! installed for them; Chromium (the browser step) and Go (the Go step) are found on the
-//! PATH or, on a Debian machine where we are root, installed with apt-get, announced first.
+//! PATH or, on a Debian machine where we are root, installed with apt-get, announced first
+//! (unless `GOROUTINES_BOOK_NO_INSTALL` forbids it: then they are only looked for).
 //!
 //! mdbook is pinned to 0.4.51 because mdbook-admonish 1.20.0 fails with mdbook 0.5
 //! ("Unable to parse the input", mdbook-admonish issue #233) and warns on 0.4.52.
@@ -13,6 +14,10 @@ use std::process::Command;
 /// The book tools and their versions, as Cargo.toml pins them (a test checks the two
 /// agree). Part of every cache key.
 pub const TOOLS: &[(&str, &str)] = &[("mdbook", "0.4.51"), ("mdbook-admonish", "1.20.0")];
+
+/// Set (to anything but empty or `0`), the harness installs nothing with apt-get: a step
+/// whose tool is missing is NOT RUN (and fails the run under CI).
+pub const NO_INSTALL: &str = "GOROUTINES_BOOK_NO_INSTALL";
 
 /// How long one apt-get command (an update, or installing Chromium or Go) may take.
 const APT_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
@@ -62,6 +67,16 @@ pub fn install_all() -> Result<()> {
     Ok(())
 }
 
+/// What a step reports when `tool` is still missing after [`find_or_install`]: what is
+/// missing and why it was not installed.
+pub fn missing(tool: &External) -> String {
+    let why = install_refused().unwrap_or("apt-get did not install it");
+    format!(
+        "no `{}` on the PATH, and Debian's {} package was not installed ({why})",
+        tool.names[0], tool.package
+    )
+}
+
 /// Says, before anything starts, which of Chromium and Go are missing and what will be
 /// done about each when its step comes.
 pub fn announce() {
@@ -72,9 +87,9 @@ pub fn announce() {
     if missing.is_empty() {
         return;
     }
-    let can_install = can_apt_install();
+    let refused = install_refused();
     for t in missing {
-        if can_install {
+        if refused.is_none() {
             eprintln!(
                 "note: {} is not on the PATH; {} needs it: Debian's {} package will be \
                  installed with apt-get",
@@ -82,9 +97,11 @@ pub fn announce() {
             );
         } else {
             eprintln!(
-                "note: {} is not on the PATH and cannot be installed here (not root on \
-                 Debian); {} needs it and will report NOT RUN",
-                t.names[0], t.purpose
+                "note: {} is not on the PATH and will not be installed ({}); {} needs it \
+                 and will report NOT RUN",
+                t.names[0],
+                refused.unwrap_or_default(),
+                t.purpose
             );
         }
     }
@@ -99,8 +116,20 @@ fn on_path(names: &[&str]) -> Option<PathBuf> {
     })
 }
 
+/// Why a missing tool will not be installed here, if it will not: `GOROUTINES_BOOK_NO_INSTALL`
+/// is set, or this is not root on a machine with apt-get. None: apt-get installs it.
+pub fn install_refused() -> Option<&'static str> {
+    if std::env::var(NO_INSTALL).is_ok_and(|v| !v.is_empty() && v != "0") {
+        return Some("GOROUTINES_BOOK_NO_INSTALL is set");
+    }
+    if !root_with_apt_get() {
+        return Some("not root on Debian");
+    }
+    None
+}
+
 /// Root on a machine with apt-get (as in CI here).
-fn can_apt_install() -> bool {
+fn root_with_apt_get() -> bool {
     let root_user = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
         s.lines()
             .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
@@ -109,14 +138,14 @@ fn can_apt_install() -> bool {
 }
 
 /// The first of `names` on the PATH. When none is there and this is a Debian machine where
-/// we are root (as in CI here), Debian's `package` is installed first, announced as being
+/// we are root (as in CI here) and installing is not forbidden, Debian's `package` is installed first, announced as being
 /// for `purpose`, with apt-get's progress shown. None when it is still missing: the caller
 /// reports the step as not run.
 pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<Option<PathBuf>> {
     if let Some(p) = on_path(names) {
         return Ok(Some(p));
     }
-    if can_apt_install() {
+    if install_refused().is_none() {
         eprintln!(
             "  {purpose} needs {}: installing Debian's {package} package (apt-get)",
             names[0]

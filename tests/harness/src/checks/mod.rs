@@ -14,6 +14,7 @@ mod mdbook_test;
 mod mutants;
 mod outputs;
 mod own_project;
+mod report;
 mod schedules;
 mod skeptic;
 mod style;
@@ -21,9 +22,10 @@ mod tests;
 
 use crate::context::Ctx;
 use crate::declaration::{self, Listing};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
-use std::time::{Duration, Instant};
+use report::Report;
+use std::time::Instant;
 
 pub type Problems = Vec<String>;
 
@@ -342,113 +344,6 @@ fn run_step(
         Step::Skeptic => skeptic::check(run),
         Step::MdbookTest => mdbook_test::check(run),
     }
-}
-
-#[derive(Default)]
-struct Report {
-    failed: Vec<(Step, Problems)>,
-    not_run: Vec<(Step, String)>,
-}
-
-impl Report {
-    /// Runs one step and prints its verdict; true if it passed.
-    fn step(&mut self, step: Step, f: &mut dyn FnMut() -> Result<Problems>) -> bool {
-        let name = step.title();
-        eprintln!("\n==> {name}");
-        let t = Instant::now();
-        let problems = match f() {
-            Ok(p) => p,
-            Err(e) => match e.downcast_ref::<crate::NotRun>() {
-                Some(crate::NotRun(why)) => {
-                    self.skipped(step, why);
-                    return false;
-                }
-                None => vec![format!("{e:#}")],
-            },
-        };
-        let ok = problems.is_empty();
-        eprintln!(
-            "<== {name}: {} in {}",
-            if ok { "ok" } else { "FAILED" },
-            seconds(t.elapsed())
-        );
-        for p in &problems {
-            eprintln!("  ✗ {p}");
-        }
-        if !ok {
-            self.failed.push((step, problems));
-        }
-        ok
-    }
-
-    fn skipped(&mut self, step: Step, why: &str) {
-        eprintln!("<== {}: NOT RUN: {why}", step.title());
-        self.not_run.push((step, why.to_string()));
-    }
-
-    fn failed_step(&self, step: Step) -> bool {
-        self.failed.iter().any(|(s, _)| *s == step)
-    }
-
-    fn finish(self, started: Instant, breaks: Option<breaks::Summary>) -> Result<()> {
-        let took = seconds(started.elapsed());
-        if let Some(summary) = breaks {
-            eprintln!("\n{summary}");
-        }
-        for (step, why) in &self.not_run {
-            eprintln!("\n!!! NOT RUN: {}: {why}", step.title());
-            eprintln!("!!! nothing this step checks was checked on this machine");
-        }
-        // In CI (`CI=true`, as GitHub Actions and .ci/run set it) a step that could not
-        // run fails the run: a book must not be published with a check nobody ran.
-        let mut failed = self.failed;
-        if in_ci() {
-            for (step, why) in &self.not_run {
-                failed.push((
-                    *step,
-                    vec![format!(
-                        "did not run, and CI=true requires every step: {why} (install what is missing; see README.md)"
-                    )],
-                ));
-            }
-        }
-        let this = Report {
-            failed,
-            not_run: self.not_run,
-        };
-        this.verdict(took)
-    }
-
-    fn verdict(self, took: String) -> Result<()> {
-        if self.failed.is_empty() {
-            if self.not_run.is_empty() {
-                eprintln!("\nall checks passed in {took}");
-            } else {
-                eprintln!(
-                    "\nthe checks that ran passed in {took}; {} step(s) NOT RUN (above)",
-                    self.not_run.len()
-                );
-            }
-            return Ok(());
-        }
-        eprintln!("\n{} step(s) failed after {took}:", self.failed.len());
-        for (step, problems) in &self.failed {
-            eprintln!("- {}", step.title());
-            for p in problems {
-                eprintln!("    {}", p.replace('\n', "\n    "));
-            }
-        }
-        bail!("the book's checks failed")
-    }
-}
-
-/// Whether this is a CI run: `CI` set to anything but `false` or empty.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
-fn seconds(d: Duration) -> String {
-    format!("{:.1} s", d.as_secs_f64())
 }
 
 #[cfg(test)]

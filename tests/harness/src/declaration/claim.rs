@@ -40,8 +40,12 @@ pub enum Claim {
     LosesUpdates { loom: String },
     /// loom reports a deadlock.
     Deadlocks { loom: String },
-    /// A quick run measures the rows of the committed results table.
-    Bench { results: String },
+    /// A quick run measures the rows of the committed results table; the chart the page
+    /// shows, drawn in the same run (an SVG, relative to the crate), draws those results.
+    Bench {
+        results: String,
+        chart: Option<String>,
+    },
     /// A long-running program whose tests start it, signal it and check its shutdown.
     Service { loom: Option<String> },
     /// A library crate whose tests and documentation examples pass; one meant to be

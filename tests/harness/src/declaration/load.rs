@@ -233,12 +233,19 @@ fn check_files(at: &Folder, doc: &toml::Table, claim: &Claim, show: &Path) -> Re
             ))
         );
     }
-    if let Claim::Bench { results } = claim {
+    if let Claim::Bench { results, chart } = claim {
         let r = at.dir.join(results);
         ensure!(
             r.is_file(),
             at.err(format!("the results file {} does not exist", at.rel(&r)))
         );
+        if let Some(chart) = chart {
+            let c = at.dir.join(chart);
+            ensure!(
+                c.is_file() && chart.ends_with(".svg"),
+                at.err(format!("the chart {} is not an SVG file", at.rel(&c)))
+            );
+        }
     }
     if claim.loom().is_some() {
         let has_loom = doc

@@ -68,7 +68,25 @@ impl Listing {
 
     pub fn results_file(&self) -> Option<PathBuf> {
         match &self.claim {
-            Claim::Bench { results } => Some(self.dir.join(results)),
+            Claim::Bench { results, .. } => Some(self.dir.join(results)),
+            Claim::Runs { .. }
+            | Claim::CompileFail { .. }
+            | Claim::Panics { .. }
+            | Claim::ExitsEarly { .. }
+            | Claim::Leaks { .. }
+            | Claim::LosesUpdates { .. }
+            | Claim::Deadlocks { .. }
+            | Claim::Service { .. }
+            | Claim::Library { .. } => None,
+        }
+    }
+
+    /// The chart a benchmark declares, drawn from its results in the same run.
+    pub fn chart_file(&self) -> Option<PathBuf> {
+        match &self.claim {
+            Claim::Bench { chart, .. } => chart
+                .as_ref()
+                .map(|c| crate::files::lexical(&self.dir.join(c))),
             Claim::Runs { .. }
             | Claim::CompileFail { .. }
             | Claim::Panics { .. }

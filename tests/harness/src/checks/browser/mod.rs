@@ -473,14 +473,14 @@ fn find_chromium() -> Result<PathBuf> {
             return Ok(PathBuf::from(app));
         }
     }
-    match crate::tools::find_or_install(
-        &["chromium", "chromium-browser", "google-chrome"],
-        "chromium",
-        "the browser check",
-    )? {
+    let tool = &crate::tools::CHROMIUM;
+    match crate::tools::find_or_install(tool.names, tool.package, tool.purpose)? {
         Some(p) => Ok(p),
-        None => bail!(
-            "the browser check needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM=/path/to/chrome"
-        ),
+        // Reported as NOT RUN (a failure under CI), as the Go step reports a missing Go.
+        None => Err(crate::NotRun(format!(
+            "{}: install Chromium or set CHROMIUM=/path/to/chrome",
+            crate::tools::missing(tool)
+        ))
+        .into()),
     }
 }

@@ -1,6 +1,7 @@
 //! When a program's runs and trials must be measured again: the cache key covers
 //! everything their result depends on. The program's directory (its source, claims.toml,
-//! output.txt, complete file; not the results.md a run writes), the module's `go.mod`
+//! output.txt, complete file, and race.txt, so that an edited report is compared again;
+//! not the results.md a run writes), the module's `go.mod`
 //! (its `go` line sets the language's loop-variable rule), the packages of the module it
 //! imports; Go (`go version`, and `go env`'s build settings); the environment the Go
 //! runtime reads (GOMAXPROCS, GOGC, GODEBUG…); the machine (CPU model, CPU count and

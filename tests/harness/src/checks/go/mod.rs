@@ -7,7 +7,9 @@
 //! A measured program's `results.md` is what the page includes (`results`): the
 //! frequency, with the Go version, the machine as Go sees it (`machine`) and the date
 //! (`dates`). `cargo xtask test --bless` rewrites it from a fresh measurement; every run
-//! checks it whole against `claims.toml`. A program is built, run and measured again only
+//! checks it whole against `claims.toml`. A program measured with `-race` has the race
+//! detector's report recorded beside it too, `race.txt` (`race_report`), which every
+//! measuring run compares with what the race detector printed. A program is built, run and measured again only
 //! when what that depends on changed (`key`), and always with `--no-cache` or `--bless`;
 //! formatting, vetting and the records are checked on every run.
 
@@ -17,6 +19,7 @@ mod key;
 mod machine;
 mod pages;
 mod programs;
+mod race_report;
 mod results;
 mod runs;
 mod tool;
@@ -47,10 +50,8 @@ pub fn check(run: &Run) -> Result<Problems> {
     let Some(go) = crate::tools::find_or_install(wanted.names, wanted.package, wanted.purpose)?
     else {
         if problems.is_empty() {
-            return Err(crate::NotRun(
-                "no `go` on the PATH (install Go 1.19, e.g. Debian's golang-go)".into(),
-            )
-            .into());
+            let missing = crate::tools::missing(wanted);
+            return Err(crate::NotRun(format!("{missing}: install Go 1.19")).into());
         }
         problems.push("the Go programs were not checked: no `go` on the PATH".into());
         return Ok(problems);
@@ -73,6 +74,8 @@ struct Session<'a> {
 struct Measured {
     bug: Tally,
     race: Option<Tally>,
+    /// The race detector's normalised report from each `-race` run that printed one.
+    race_reports: Vec<String>,
 }
 
 impl<'a> Session<'a> {
@@ -113,19 +116,24 @@ impl<'a> Session<'a> {
                 cached += 1;
             } else {
                 let (found, measured) = self.run_program(p);
-                if found.is_empty() {
-                    self.passed.pass(key)?;
-                }
-                problems.extend(found);
+                let mut key = key;
                 if let (Some(m), Some(t)) = (measured, &c.trials)
                     && self.run.options.bless
                 {
                     self.record(p, t, &m)?;
+                    // race.txt is one of the files the key covers: key what was recorded.
+                    let files = key::program_files(&self.go.dir, p, inside)?;
+                    key = key::key(&p.name, &files, &self.setting);
                 }
+                if found.is_empty() {
+                    self.passed.pass(key)?;
+                }
+                problems.extend(found);
             }
             if let Some(t) = &c.trials {
                 problems.extend(check_record(p, t));
             }
+            problems.extend(check_race_record(p));
         }
         eprintln!(
             "  {cached} of {} programs unchanged since they were last built, run and measured \
@@ -163,6 +171,11 @@ impl<'a> Session<'a> {
         match self.measure(p, t, &exe) {
             Ok(m) => {
                 problems.extend(band_problems(&file, t, &m));
+                let record = fs_err::read_to_string(p.dir.join("race.txt"));
+                if let (Ok(record), false) = (record, self.run.options.bless) {
+                    let name = p.beside("race.txt");
+                    problems.extend(race_report::compare(&record, &m.race_reports, &name));
+                }
                 (problems, Some(m))
             }
             Err(e) => {
@@ -181,7 +194,11 @@ impl<'a> Session<'a> {
             bug.percent()
         );
         let Some(race) = &t.race else {
-            return Ok(Measured { bug, race: None });
+            return Ok(Measured {
+                bug,
+                race: None,
+                race_reports: vec![],
+            });
         };
         let race_exe = exe.with_file_name(format!("{}-race", p.name.replace('/', "-")));
         self.go.build(
@@ -190,11 +207,24 @@ impl<'a> Session<'a> {
             &race_exe,
             Build::Race,
         )?;
-        let race = runs::measure_race(&race_exe, race.runs)?;
+        let (race, stderrs) = runs::measure_race(&race_exe, race.runs)?;
         eprintln!("  {}: -race reported the data race in {race} runs", p.name);
+        // Source paths as Go printed them: the program's directory, then the module's.
+        let mut dirs = Vec::new();
+        for dir in [&p.dir, &self.go.dir] {
+            dirs.push(dir.display().to_string());
+            if let Ok(real) = dir.canonicalize() {
+                dirs.push(real.display().to_string());
+            }
+        }
+        let race_reports = stderrs
+            .iter()
+            .filter_map(|s| race_report::normalise(s, &dirs))
+            .collect();
         Ok(Measured {
             bug,
             race: Some(race),
+            race_reports,
         })
     }
 
@@ -211,6 +241,10 @@ impl<'a> Session<'a> {
         fs_err::write(&path, results::render(&record, t))
             .with_context(|| format!("writing {}", p.beside("results.md")))?;
         eprintln!("  recorded {}", p.beside("results.md"));
+        if let Some(report) = race_report::most_common(&m.race_reports) {
+            fs_err::write(p.dir.join("race.txt"), report)?;
+            eprintln!("  recorded {}", p.beside("race.txt"));
+        }
         Ok(())
     }
 }
@@ -249,6 +283,24 @@ fn band_problems(file: &str, t: &Trials, m: &Measured) -> Problems {
         ));
     }
     problems
+}
+
+/// The race detector's recorded report (checked on its own on every run, cached or not):
+/// there must be one exactly when the claims measure `-race`.
+fn check_race_record(p: &Program) -> Problems {
+    let file = p.beside("race.txt");
+    let declared = p.claims.trials.as_ref().is_some_and(|t| t.race.is_some());
+    match (fs_err::read_to_string(p.dir.join("race.txt")), declared) {
+        (Ok(text), true) => race_report::check_record(&text, &file),
+        (Err(_), false) => vec![],
+        (Ok(_), false) => vec![format!(
+            "{file}: a race detector report, but claims.toml declares no race_runs"
+        )],
+        (Err(_), true) => vec![format!(
+            "{file}: missing: the page shows the race detector's report from it (record it \
+             with cargo xtask test --only go --bless)"
+        )],
+    }
 }
 
 /// The page's record, checked whole against the claims (on every run, cached or not).

@@ -130,22 +130,21 @@ fn tally_of(stdout: &str, runs: u32) -> Result<Tally> {
     }
 }
 
-/// In how many of `runs` runs the `-race` build reported a data race.
-pub fn measure_race(exe: &Path, runs: u32) -> Result<Tally> {
-    let mut reported = 0;
+/// In how many of `runs` runs the `-race` build reported a data race, and the stderr of
+/// each run that did.
+pub fn measure_race(exe: &Path, runs: u32) -> Result<(Tally, Vec<String>)> {
+    let mut reports = Vec::new();
     for _ in 0..runs {
         let out = run(exe, &[], limits::PROGRAM)?;
         match out.code() {
             // 66: the race detector's exit status after a report.
-            Some(66) if out.stderr.contains("WARNING: DATA RACE") => reported += 1,
+            Some(66) if out.stderr.contains("WARNING: DATA RACE") => reports.push(out.stderr),
             Some(0) => {}
             _ => bail!("the -race build {}:\n{}", out.describe_ending(), out.both()),
         }
     }
-    Ok(Tally {
-        shown: reported,
-        runs,
-    })
+    let shown = reports.len() as u32;
+    Ok((Tally { shown, runs }, reports))
 }
 
 #[cfg(test)]
@@ -215,7 +214,9 @@ mod tests {
         let e = measure(&p, &t(Judge::BugIfStdout(String::new())), &failing).unwrap_err();
         assert!(format!("{e}").contains("a run exited with"), "{e}");
         let race = script("race", "echo 'WARNING: DATA RACE' >&2; exit 66");
-        assert_eq!(measure_race(&race, 2).unwrap(), Tally { shown: 2, runs: 2 });
+        let (tally, reports) = measure_race(&race, 2).unwrap();
+        assert_eq!(tally, Tally { shown: 2, runs: 2 });
+        assert_eq!(reports, ["WARNING: DATA RACE\n", "WARNING: DATA RACE\n"]);
         assert!(measure_race(&failing, 2).is_err());
         let e = run(
             &script("hang", "sleep 600"),

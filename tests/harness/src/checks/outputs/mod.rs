@@ -1,6 +1,9 @@
 //! Each listing's program, run as its kind declares: the exit status, the panic message,
 //! and stdout against the `output.txt` the book shows; a benchmark's quick run measures the
-//! rows of its committed results.
+//! rows of its committed results, and the chart the page shows draws those results
+//! (`chart`).
+
+mod chart;
 
 use super::{Problems, Run, limits};
 use crate::context::Ctx;
@@ -76,21 +79,33 @@ fn bench(ctx: &Ctx, l: &Listing, exe: &Path) -> Result<Problems> {
     let Some(results_file) = l.results_file() else {
         return Ok(vec![]);
     };
-    let committed = table_rows(&fs_err::read_to_string(&results_file)?);
+    let results = fs_err::read_to_string(&results_file)?;
+    let mut problems = charted(ctx, l, &results)?;
+    let committed = table_rows(&results);
     let measured = table_rows(&out.stdout);
     if measured.is_empty() {
-        return Ok(vec![format!(
-            "{who}: the quick run printed no Markdown table"
-        )]);
-    }
-    if committed != measured {
-        return Ok(vec![format!(
+        problems.push(format!("{who}: the quick run printed no Markdown table"));
+    } else if committed != measured {
+        problems.push(format!(
             "{}: its table rows {committed:?} are not the rows the benchmark measures now {measured:?}; re-run `{}` and commit the results",
             ctx.rel(&results_file),
             l.run_command()
-        )]);
+        ));
     }
-    Ok(vec![])
+    Ok(problems)
+}
+
+/// The chart a benchmark declares against the results it was drawn from.
+fn charted(ctx: &Ctx, l: &Listing, results: &str) -> Result<Problems> {
+    let (Some(chart), Some(results_file)) = (l.chart_file(), l.results_file()) else {
+        return Ok(vec![]);
+    };
+    Ok(chart::compare(
+        &fs_err::read_to_string(&chart)?,
+        &ctx.rel(&chart),
+        results,
+        &ctx.rel(&results_file),
+    ))
 }
 
 /// First cells of a Markdown table's body rows.
