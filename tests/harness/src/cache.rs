@@ -117,10 +117,55 @@ pub fn environment() -> &'static str {
         if let Ok(exe) = std::env::current_exe() {
             let exe = exe.to_string_lossy();
             let exe = exe.strip_suffix(" (deleted)").unwrap_or(&exe);
-            h.bytes(&fs_err::read(exe).unwrap_or_default());
+            h.str(&binary_hash(Path::new(exe)));
         }
         h.finish()
     })
+}
+
+/// The hash of a binary's bytes. Reading 190 MB takes seconds, so the hash is kept beside
+/// the binary (`<name>.identity`) with the file's size, modification and change times (and
+/// inode) it was taken at, and taken again whenever any of those differs: cargo writes a
+/// new file each time it links, and no write leaves all of them as they were.
+fn binary_hash(exe: &Path) -> String {
+    let stamp = exe.with_extension("identity");
+    let stat = file_stat(exe);
+    if let Ok(text) = fs_err::read_to_string(&stamp)
+        && let Some((recorded, hash)) = text.trim_end().rsplit_once(' ')
+        && !stat.is_empty()
+        && recorded == stat
+    {
+        return hash.to_string();
+    }
+    let hash = Hasher::default()
+        .bytes(&fs_err::read(exe).unwrap_or_default())
+        .finish();
+    if !stat.is_empty() {
+        // Only a shortcut: if it cannot be written, the next run hashes again.
+        let _ = fs_err::write(&stamp, format!("{stat} {hash}\n"));
+    }
+    hash
+}
+
+/// What changes whenever a file is written: size and modification time, and on Unix the
+/// inode and the change time (which no program can set back). Empty if it cannot be read.
+fn file_stat(path: &Path) -> String {
+    let Ok(m) = fs_err::metadata(path) else {
+        return String::new();
+    };
+    let modified = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    #[cfg(unix)]
+    let more = {
+        use std::os::unix::fs::MetadataExt;
+        format!("{}:{}.{}", m.ino(), m.ctime(), m.ctime_nsec())
+    };
+    #[cfg(not(unix))]
+    let more = String::new();
+    format!("{}:{modified}:{more}", m.len())
 }
 
 /// A key: what is checked (`skeptic`, `page ch01/x.md`) and the hash of its inputs, on top
@@ -215,6 +260,28 @@ mod tests {
         let b = Hasher::default().str("a").str("bc").finish();
         assert_ne!(a, b);
         assert_eq!(a, Hasher::default().str("ab").str("c").finish());
+    }
+
+    #[test]
+    fn a_binary_is_hashed_again_when_it_is_rewritten() {
+        let dir = std::env::temp_dir().join(format!("cache-bin-test-{}", std::process::id()));
+        fs_err::create_dir_all(&dir).unwrap();
+        let exe = dir.join("harness");
+        fs_err::write(&exe, b"one build").unwrap();
+        let first = binary_hash(&exe);
+        assert_eq!(first, Hasher::default().bytes(b"one build").finish());
+        // Unchanged, the recorded hash is used (proved by recording a different one).
+        let stamp = dir.join("harness.identity");
+        let text = fs_err::read_to_string(&stamp).unwrap();
+        fs_err::write(&stamp, text.replace(&first, "recorded")).unwrap();
+        assert_eq!(binary_hash(&exe), "recorded");
+        // Rewritten (as cargo relinks it), it is hashed again: a new build misses the cache.
+        fs_err::write(&exe, b"another build").unwrap();
+        assert_eq!(
+            binary_hash(&exe),
+            Hasher::default().bytes(b"another build").finish()
+        );
+        fs_err::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -4,11 +4,11 @@
 //! `context` (the paths, read once), `declaration/` (what each listing claims: the kind
 //! table, the claim schema, breaks, loading), `files` (filesystem helpers), `markdown`
 //! (the one fence and directive parser), `preprocess` (rendering listings into pages),
-//! `process` (commands under time limits), `cargo`, `cache`, `normalize`, `diff`,
-//! `mdbook` and `tools` (the book tools), `cite` (`{{#cite}}`: read, looked up in the
-//! pinned sources, rendered), `expected` (output comparison) and `checks` (the steps of
-//! `cargo xtask test`, one file or folder each, the Go side in `checks/go/`, and their
-//! runner).
+//! `process` (commands under time limits), `cargo`, `cache`, `inputs` (what a listing's
+//! checks depend on), `normalize`, `diff`, `mdbook` and `tools` (the book tools), `cite`
+//! (`{{#cite}}`: read, looked up in the pinned sources, rendered), `expected` (output
+//! comparison) and `checks` (the steps of `cargo xtask test`, one file or folder each,
+//! the Go side in `checks/go/`, and their runner).
 //!
 //! What several steps share lives outside `checks`, so that no step reaches into
 //! another: `copy` (a listing copied out as a reader gets it), `run_program` (a listing's
@@ -33,6 +33,7 @@ mod expected;
 mod files;
 mod fold;
 mod html;
+mod inputs;
 mod libtest;
 mod loom_model;
 mod markdown;

@@ -4,8 +4,10 @@
 //! test may be `#[ignore]`d, and every `proof` a listing names must be one of its tests.
 
 use super::{Problems, Run, limits};
-use crate::cargo;
+use crate::cache::{self, Passed};
+use crate::cargo::{self, Build};
 use crate::context::Ctx;
+use crate::inputs;
 use crate::declaration::{Kind, Listing};
 use crate::libtest;
 use crate::process::{self, Ending};
@@ -16,7 +18,36 @@ use std::process::Command;
 
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
-    let build = libtest::build_tests(ctx, &run.selected, run.options.is_full())?;
+    let mut passed = Passed::load(ctx, "tests", !run.options.no_cache);
+    // A listing (or the harness) whose inputs are as they were when its tests last passed
+    // is not built or run again.
+    let mut unchanged = 0;
+    let mut todo: Vec<(&Listing, String)> = Vec::new();
+    for l in run.selected.iter().copied() {
+        if l.kind() == Kind::CompileFail {
+            continue;
+        }
+        let key = inputs::key(ctx, "tests", l);
+        if passed.hit(&key) {
+            unchanged += 1;
+        } else {
+            todo.push((l, key));
+        }
+    }
+    let harness = if run.options.is_full() {
+        Some(cache::key("tests harness", &inputs::harness(ctx))).filter(|k| !passed.hit(k))
+    } else {
+        None
+    };
+    if unchanged > 0 {
+        eprintln!("  {unchanged} listing(s) unchanged since their tests last passed: not run again");
+    }
+    if todo.is_empty() && harness.is_none() {
+        passed.save(run.options.is_full())?;
+        return Ok(vec![]);
+    }
+    let listings: Vec<&Listing> = todo.iter().map(|(l, _)| *l).collect();
+    let build = libtest::build_tests(ctx, &listings, harness.is_some())?;
     if !build.success() {
         return Ok(vec![format!(
             "building the tests failed:\n{}",
@@ -24,45 +55,59 @@ pub fn check(run: &Run) -> Result<Problems> {
         )]);
     }
     let mut p = Vec::new();
-    for l in &run.selected {
-        if l.kind() == Kind::CompileFail {
-            continue;
+    for (l, key) in todo {
+        let problems = check_listing(run, l, &build)?;
+        if problems.is_empty() {
+            passed.pass(key)?;
         }
-        let mut names = BTreeSet::new();
-        for exe in build.tests_of(&l.dir) {
-            let (problems, hung) =
-                run_binary(&l.manifest.display().to_string(), &l.dir, &exe.path)?;
-            if hung {
-                run.mark_hung(&l.package, "a test of it hung in the tests step".into());
-            }
-            p.extend(problems);
-            names.extend(cargo::list_tests(&exe.path)?);
-            let ignored = list_ignored(&exe.path)?;
-            if !ignored.is_empty() {
-                p.push(format!(
-                    "{}: #[ignore]d tests check nothing: {ignored:?}; make them pass or delete them",
-                    l.manifest.display()
-                ));
-            }
+        p.extend(problems);
+    }
+    if let Some(key) = harness {
+        let dir = ctx.root.join("tests/harness");
+        let mut problems = Vec::new();
+        for exe in build.tests_of(&dir) {
+            problems.extend(run_binary("tests/harness/Cargo.toml", &dir, &exe.path)?.0);
         }
-        for proof in &l.proof {
-            if !names.contains(proof) {
-                p.push(format!(
-                    "{}: proof `{proof}` is not a test of {} (its tests: {names:?})",
-                    l.manifest.display(),
-                    l.package
-                ));
-            }
+        if problems.is_empty() {
+            passed.pass(key)?;
         }
-        if l.kind() == Kind::Library {
-            p.extend(doc_tests(ctx, l)?);
+        p.extend(problems);
+    }
+    passed.save(run.options.is_full())?;
+    Ok(p)
+}
+
+/// One listing's test binaries run, `#[ignore]` refused, its proofs found, and a
+/// library's documentation examples run.
+fn check_listing(run: &Run, l: &Listing, build: &Build) -> Result<Problems> {
+    let mut p = Vec::new();
+    let mut names = BTreeSet::new();
+    for exe in build.tests_of(&l.dir) {
+        let (problems, hung) = run_binary(&l.manifest.display().to_string(), &l.dir, &exe.path)?;
+        if hung {
+            run.mark_hung(&l.package, "a test of it hung in the tests step".into());
+        }
+        p.extend(problems);
+        names.extend(cargo::list_tests(&exe.path)?);
+        let ignored = list_ignored(&exe.path)?;
+        if !ignored.is_empty() {
+            p.push(format!(
+                "{}: #[ignore]d tests check nothing: {ignored:?}; make them pass or delete them",
+                l.manifest.display()
+            ));
         }
     }
-    if run.options.is_full() {
-        let harness = ctx.root.join("tests/harness");
-        for exe in build.tests_of(&harness) {
-            p.extend(run_binary("tests/harness/Cargo.toml", &harness, &exe.path)?.0);
+    for proof in &l.proof {
+        if !names.contains(proof) {
+            p.push(format!(
+                "{}: proof `{proof}` is not a test of {} (its tests: {names:?})",
+                l.manifest.display(),
+                l.package
+            ));
         }
+    }
+    if l.kind() == Kind::Library {
+        p.extend(doc_tests(run.ctx, l)?);
     }
     Ok(p)
 }

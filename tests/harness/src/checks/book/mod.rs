@@ -3,8 +3,10 @@
 //! index of listings that links every listing.
 
 mod prose;
+mod reuse;
 
 use super::{Problems, Run};
+use crate::cache::Passed;
 use crate::context::Ctx;
 use crate::declaration::Listing;
 use crate::html::attribute_values;
@@ -27,6 +29,27 @@ pub fn built() -> bool {
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
     BUILT.store(false, Ordering::Relaxed);
+    let mut passed = Passed::load(ctx, "book", !run.options.no_cache);
+    if passed.hit(&reuse::key(ctx)) {
+        BUILT.store(true, Ordering::Relaxed);
+        eprintln!(
+            "  book: nothing it is built from changed since it was built and passed, and {} is as that build left it: not built again",
+            ctx.rel(&ctx.book)
+        );
+        passed.save(run.options.is_full())?;
+        return Ok(vec![]);
+    }
+    let problems = build_and_check(run)?;
+    if problems.is_empty() {
+        passed.pass(reuse::key(ctx))?;
+    }
+    passed.save(run.options.is_full())?;
+    Ok(problems)
+}
+
+/// Builds the book and checks what was built.
+fn build_and_check(run: &Run) -> Result<Problems> {
+    let ctx = run.ctx;
     let mut problems = crate::mdbook::build(ctx)?;
     // Even after mdBook complained, say which pages show a raw directive.
     if ctx.html().is_dir() {

@@ -239,21 +239,16 @@ fn missing_records(ctx: &Ctx, l: &Listing) -> Problems {
         .collect()
 }
 
-/// Everything a break's verdict depends on: the listing and the siblings it uses, the lock file,
-/// the break, and the recorded excerpt it is compared with.
+/// Everything a break's verdict depends on: the listing and the siblings it uses, the
+/// workspace files (`inputs::listing`), the break, and the recorded excerpt it is compared
+/// with (in the listing's folder).
 fn inputs(ctx: &Ctx, l: &Listing, b: &Break) -> Hasher {
-    let mut h = Hasher::default();
-    h.tree(&ctx.root, &l.dir);
-    // The sibling listings it depends on by path, and nothing else of its chapter.
-    for sibling in crate::copy::sibling_dependencies(&l.dir).unwrap_or_default() {
-        h.tree(&ctx.root, &l.dir.parent().unwrap_or(&l.dir).join(sibling));
-    }
+    let mut h = crate::inputs::listing(ctx, l);
     // A schedule break runs the model against loom-probe.
     if b.fails == crate::declaration::Fails::Schedule {
         h.tree(&ctx.root, &ctx.root.join("tests/loom-probe"));
     }
-    h.file(&ctx.root, &ctx.root.join("Cargo.lock"))
-        .str(&b.does)
+    h.str(&b.does)
         .str(&b.find)
         .str(&b.replace)
         .str(&b.fails.to_string())

@@ -78,9 +78,15 @@ pub fn check(run: &Run) -> Result<Problems> {
     measures.save(&work)?;
     eprintln!("  {}", measures.summary());
     // A hung search or screenshot is a problem of its own; the pages' problems still count.
-    match check_search(ctx, listings, &chromium, &work) {
-        Ok(p) => problems.extend(p),
-        Err(e) => problems.push(format!("search: {e:#}")),
+    let search = search_key(ctx, listings, &theme);
+    if cache.hit(&search) {
+        eprintln!("  search: the built book, theme and listings are unchanged since it last passed");
+    } else {
+        match check_search(ctx, listings, &chromium, &work) {
+            Ok(p) if p.is_empty() => cache.pass(search)?,
+            Ok(p) => problems.extend(p),
+            Err(e) => problems.push(format!("search: {e:#}")),
+        }
     }
     if !pages.is_empty() || !work.join("screenshots").is_dir() {
         match screenshots(ctx, &chromium, &html_root, &work) {
@@ -137,6 +143,17 @@ fn check_pages(
             .flat_map(|h| h.join().expect("browser thread"))
             .collect()
     })
+}
+
+/// What the search check depends on: the whole built book (the search index and every
+/// page), the theme and browser, and the listings it looks for.
+fn search_key(ctx: &Ctx, listings: &[Listing], theme: &Hasher) -> String {
+    let mut h = theme.clone();
+    h.tree(&ctx.root, &ctx.html());
+    for l in listings {
+        h.str(&l.id).str(&l.label());
+    }
+    cache::key("search", &h)
 }
 
 fn page_key(ctx: &Ctx, page: &Path, theme: &Hasher) -> String {
@@ -482,5 +499,37 @@ fn find_chromium() -> Result<PathBuf> {
             crate::tools::missing(tool)
         ))
         .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_is_checked_again_when_the_book_or_a_listing_changes() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/good-listings");
+        let listings = crate::declaration::load_all(&Ctx::at(&fixtures).unwrap()).unwrap();
+        let dir = std::env::temp_dir().join(format!("search-key-{}", std::process::id()));
+        let html = dir.join("book/html");
+        fs::create_dir_all(&html).unwrap();
+        fs::write(dir.join("book.toml"), "").unwrap();
+        fs::write(html.join("searchindex.js"), "index").unwrap();
+        let ctx = Ctx::at(&dir).unwrap();
+        let theme = Hasher::default();
+        let before = search_key(&ctx, &listings, &theme);
+        assert_eq!(search_key(&ctx, &listings, &theme), before);
+        fs::write(html.join("searchindex.js"), "another index").unwrap();
+        let rebuilt = search_key(&ctx, &listings, &theme);
+        assert_ne!(rebuilt, before, "a new search index");
+        assert_ne!(
+            search_key(&ctx, &listings[1..], &theme),
+            rebuilt,
+            "other listings to look for"
+        );
+        let mut other_theme = Hasher::default();
+        other_theme.str("another browser");
+        assert_ne!(search_key(&ctx, &listings, &other_theme), rebuilt);
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

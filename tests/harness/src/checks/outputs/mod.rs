@@ -6,7 +6,10 @@
 mod chart;
 
 use super::{Problems, Run, limits};
+use crate::cache::Passed;
+use crate::cargo::Build;
 use crate::context::Ctx;
+use crate::inputs;
 use crate::declaration::{Kind, Listing};
 use crate::process::{self, cargo};
 use anyhow::Result;
@@ -15,17 +18,32 @@ use std::process::Command;
 
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
-    let mut cmd = cargo();
-    cmd.current_dir(&ctx.root).args(["build", "--bins"]);
-    let runnable: Vec<&&Listing> = run
-        .selected
-        .iter()
-        .filter(|l| l.kind().checks_stdout() || l.kind() == Kind::Bench)
-        .collect();
+    let mut passed = Passed::load(ctx, "outputs", !run.options.no_cache);
+    // A listing whose files, siblings, lock file, toolchain and harness are as they were
+    // when its run last matched the book is not run again.
+    let mut unchanged = 0;
+    let mut runnable: Vec<(&Listing, String)> = Vec::new();
+    for l in run.selected.iter().copied() {
+        if !(l.kind().checks_stdout() || l.kind() == Kind::Bench) {
+            continue;
+        }
+        let key = inputs::key(ctx, "outputs", l);
+        if passed.hit(&key) {
+            unchanged += 1;
+        } else {
+            runnable.push((l, key));
+        }
+    }
+    if unchanged > 0 {
+        eprintln!("  {unchanged} listing(s) unchanged since their run last matched: not run again");
+    }
     if runnable.is_empty() {
+        passed.save(run.options.is_full())?;
         return Ok(vec![]);
     }
-    for l in &runnable {
+    let mut cmd = cargo();
+    cmd.current_dir(&ctx.root).args(["build", "--bins"]);
+    for (l, _) in &runnable {
         cmd.args(["-p", &l.package]);
     }
     let build = crate::cargo::json(&mut cmd)?;
@@ -33,31 +51,40 @@ pub fn check(run: &Run) -> Result<Problems> {
         return Ok(vec![format!("cargo build failed:\n{}", build.report())]);
     }
     let mut p = Vec::new();
-    for l in runnable {
-        let Some(exe) = build.program(&l.dir) else {
-            p.push(format!(
-                "{}: cargo built no program for it (is src/main.rs missing?)",
-                l.manifest.display()
-            ));
-            continue;
-        };
-        if l.kind() == Kind::Bench {
-            p.extend(bench(ctx, l, exe)?);
-        } else {
-            let (mismatches, hung) = crate::run_program::run_and_judge(ctx, l, exe)?;
-            if hung {
-                run.mark_hung(
-                    &l.package,
-                    format!(
-                        "its program was killed after {} s in the outputs step",
-                        limits::PROGRAM.as_secs()
-                    ),
-                );
-            }
-            p.extend(mismatches.into_iter().map(|m| m.report));
+    for (l, key) in runnable {
+        let problems = run_one(run, l, &build)?;
+        if problems.is_empty() {
+            passed.pass(key)?;
         }
+        p.extend(problems);
     }
+    passed.save(run.options.is_full())?;
     Ok(p)
+}
+
+/// Runs one listing's program from `build` and judges it (a hang is marked on `run`).
+fn run_one(run: &Run, l: &Listing, build: &Build) -> Result<Problems> {
+    let ctx = run.ctx;
+    let Some(exe) = build.program(&l.dir) else {
+        return Ok(vec![format!(
+            "{}: cargo built no program for it (is src/main.rs missing?)",
+            l.manifest.display()
+        )]);
+    };
+    if l.kind() == Kind::Bench {
+        return bench(ctx, l, exe);
+    }
+    let (mismatches, hung) = crate::run_program::run_and_judge(ctx, l, exe)?;
+    if hung {
+        run.mark_hung(
+            &l.package,
+            format!(
+                "its program was killed after {} s in the outputs step",
+                limits::PROGRAM.as_secs()
+            ),
+        );
+    }
+    Ok(mismatches.into_iter().map(|m| m.report).collect())
 }
 
 /// A quick run of a benchmark must measure the same rows as the committed results.

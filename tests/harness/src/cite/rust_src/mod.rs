@@ -203,6 +203,11 @@ impl Crates {
         Ok(Crates::new(crates))
     }
 
+    /// Every crate a citation may name.
+    pub fn all(&self) -> &[CrateInfo] {
+        &self.crates
+    }
+
     pub fn get(&self, lib: &str) -> Option<&CrateInfo> {
         self.crates.iter().find(|c| c.lib == lib)
     }
