@@ -38,12 +38,17 @@ fn inputs(ctx: &Ctx) -> Hasher {
     for (k, v) in vars {
         h.str(&k).str(&v);
     }
-    // A citation links an item's page if its sources are here, else a search.
+    // A citation links an item's page if its sources are here, else a search. (In a
+    // stable order: the crates come out of a hash map.)
     if let Ok(crates) = crate::cite::rust_src::Crates::from_lock(&ctx.root) {
-        for c in crates.all() {
-            h.str(&c.package)
-                .str(&c.version)
-                .str(if c.root_file.is_file() { "here" } else { "missing" });
+        let mut found: Vec<String> = crates
+            .all()
+            .iter()
+            .map(|c| format!("{} {} {}", c.package, c.version, c.root_file.is_file()))
+            .collect();
+        found.sort();
+        for f in found {
+            h.str(&f);
         }
     }
     if let Ok(std) = crate::cite::std_html::StdDocs::find() {
@@ -71,8 +76,19 @@ mod tests {
         write("go/ch01/x/main.go", "package main\n");
         write("book/html/ch01/page.html", "<h1>A page</h1>\n");
         write("other/notes.txt", "not read by mdBook\n");
+        // Crates that come out of a hash map: the key must not depend on its order.
+        let lock: String = ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .map(|n| {
+                format!("[[package]]\nname = \"{n}\"\nversion = \"1.0.0\"\nsource = \"registry+x\"\n\n")
+            })
+            .collect();
+        write("Cargo.lock", &format!("version = 4\n\n{lock}"));
         let ctx = Ctx::at(&dir).unwrap();
         let before = key(&ctx);
+        for _ in 0..5 {
+            assert_eq!(key(&ctx), before, "the same inputs, the same key");
+        }
         write("other/notes.txt", "still not read\n");
         assert_eq!(key(&ctx), before, "a file no build reads");
         for (rel, text) in [
