@@ -85,6 +85,26 @@ pub const RESULT_ENV: [&str; 6] = [
     "RUST_BACKTRACE",
 ];
 
+/// Families of variables that change results too: loom's bounds (`LOOM_MAX_PREEMPTIONS`,
+/// `LOOM_MAX_DURATION`…) and proptest's (`PROPTEST_CASES`…).
+pub const RESULT_ENV_PREFIXES: [&str; 2] = ["LOOM_", "PROPTEST_"];
+
+/// The variables of `vars` that change results ([`RESULT_ENV`], [`RESULT_ENV_PREFIXES`]),
+/// each named, unset ones as `<unset>`, in a stable order.
+fn result_env(vars: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut found: BTreeMap<String, String> = RESULT_ENV
+        .iter()
+        .map(|v| (v.to_string(), "<unset>".to_string()))
+        .collect();
+    for (k, v) in vars {
+        if RESULT_ENV.contains(&k.as_str()) || RESULT_ENV_PREFIXES.iter().any(|p| k.starts_with(p))
+        {
+            found.insert(k, v);
+        }
+    }
+    found.into_iter().collect()
+}
+
 /// What every key includes: the toolchain, the book tools, this harness's build, the
 /// environment that changes results and the CPU count.
 pub fn environment() -> &'static str {
@@ -101,9 +121,8 @@ pub fn environment() -> &'static str {
         // What changes a run's result without changing a file: the environment the
         // listings' programs and tests read, and the number of CPUs (tokio starts one worker
         // per CPU; some listings print or assert it).
-        for var in RESULT_ENV {
-            h.str(var)
-                .str(&std::env::var(var).unwrap_or_else(|_| "<unset>".into()));
+        for (var, value) in result_env(std::env::vars()) {
+            h.str(&var).str(&value);
         }
         h.str(
             &std::thread::available_parallelism()
@@ -260,6 +279,30 @@ mod tests {
         let b = Hasher::default().str("a").str("bc").finish();
         assert_ne!(a, b);
         assert_eq!(a, Hasher::default().str("ab").str("c").finish());
+    }
+
+    #[test]
+    fn the_variables_that_change_results_are_in_the_key() {
+        let vars = |list: &[(&str, &str)]| {
+            result_env(
+                list.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            )
+        };
+        let none = vars(&[("HOME", "/root"), ("PATH", "/bin")]);
+        assert_eq!(none.len(), RESULT_ENV.len(), "other variables are not");
+        assert!(none.iter().all(|(_, v)| v == "<unset>"));
+        let loom = vars(&[("LOOM_MAX_PREEMPTIONS", "1")]);
+        assert_ne!(loom, none, "a loom bound");
+        assert_ne!(vars(&[("PROPTEST_CASES", "10")]), none, "proptest's cases");
+        assert_ne!(vars(&[("RUSTFLAGS", "-O")]), none);
+        assert_eq!(
+            vars(&[("LOOM_LOG", "1"), ("LOOM_MAX_PREEMPTIONS", "1")]),
+            vars(&[("LOOM_MAX_PREEMPTIONS", "1"), ("LOOM_LOG", "1")]),
+            "in a stable order"
+        );
     }
 
     #[test]

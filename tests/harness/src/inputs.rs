@@ -125,11 +125,19 @@ mod tests {
         let (a, b) = (&listings[0], &listings[1]);
         let before = key(&ctx, "outputs", a);
         assert_eq!(key(&ctx, "outputs", a), before);
-        assert_ne!(key(&ctx, "tests", a), before, "each step has keys of its own");
+        assert_ne!(
+            key(&ctx, "tests", a),
+            before,
+            "each step has keys of its own"
+        );
         assert_ne!(key(&ctx, "outputs", b), before, "each listing too");
         let b_before = key(&ctx, "outputs", b);
         write(&a.dir.join("output.txt"), "another output\n");
-        assert_ne!(key(&ctx, "outputs", a), before, "a changed file of the listing");
+        assert_ne!(
+            key(&ctx, "outputs", a),
+            before,
+            "a changed file of the listing"
+        );
         assert_eq!(key(&ctx, "outputs", b), b_before, "another listing's files");
         fs_err::remove_dir_all(&dir).unwrap();
     }
@@ -171,7 +179,11 @@ mod tests {
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, ["01-a", "02-b", "03-c"], "a cycle ends, 04-d is not used");
+        assert_eq!(
+            names,
+            ["01-a", "02-b", "03-c"],
+            "a cycle ends, 04-d is not used"
+        );
 
         // A change to a crate it uses misses the cache; a change to one it does not, hits.
         write(&dir.join("book.toml"), "");

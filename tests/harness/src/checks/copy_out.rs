@@ -36,7 +36,9 @@ pub fn check(run: &Run) -> Result<Problems> {
         p.extend(problems);
     }
     if unchanged > 0 {
-        eprintln!("  {unchanged} listing(s) unchanged since their copy last built: not copied again");
+        eprintln!(
+            "  {unchanged} listing(s) unchanged since their copy last built: not copied again"
+        );
     }
     passed.save(run.options.is_full())?;
     Ok(p)

@@ -4,6 +4,7 @@
 //! must fail as it claims; every other model must pass every interleaving.
 
 use super::{Problems, Run};
+use crate::cache::Passed;
 use crate::cargo::{self, Build};
 use crate::declaration::{Listing, LoomVerdict};
 use crate::loom_model;
@@ -13,17 +14,33 @@ use std::path::Path;
 use std::time::Duration;
 
 pub fn check(run: &Run) -> Result<Problems> {
-    let with_models: Vec<&Listing> = run
+    let mut passed = Passed::load(run.ctx, "loom", !run.options.no_cache);
+    // A model whose listing (and what it builds with) is unchanged since it last ended as
+    // claimed is not built or run again.
+    let with_models: Vec<(&Listing, String)> = run
         .selected
         .iter()
         .copied()
         .filter(|l| l.claim.loom().is_some())
+        .map(|l| (l, crate::inputs::key(run.ctx, "loom", l)))
         .collect();
+    let total = with_models.len();
+    let with_models: Vec<(&Listing, String)> = with_models
+        .into_iter()
+        .filter(|(_, key)| !passed.hit(key))
+        .collect();
+    if with_models.len() < total {
+        eprintln!(
+            "  {} model(s) unchanged since they last ended as claimed: not run again",
+            total - with_models.len()
+        );
+    }
     if with_models.is_empty() {
+        passed.save(run.options.is_full())?;
         return Ok(vec![]);
     }
     let mut cmd = loom_model::command(&run.ctx.root, &run.ctx.target().join("loom"));
-    for l in &with_models {
+    for (l, _) in &with_models {
         cmd.args(["-p", &l.package]);
     }
     let build = cargo::json(&mut cmd)?;
@@ -35,13 +52,17 @@ pub fn check(run: &Run) -> Result<Problems> {
     }
     let mut p = Vec::new();
     let mut slowest = (Duration::ZERO, String::new());
-    for l in with_models {
+    for (l, key) in with_models {
         let (problems, took) = run_model(l, &l.dir, &build)?;
+        if problems.is_empty() {
+            passed.pass(key)?;
+        }
         p.extend(problems);
         if took > slowest.0 {
             slowest = (took, l.package.clone());
         }
     }
+    passed.save(run.options.is_full())?;
     if !slowest.1.is_empty() {
         eprintln!(
             "  slowest loom model: {} in {:.2} s",

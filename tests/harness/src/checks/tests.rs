@@ -7,8 +7,8 @@ use super::{Problems, Run, limits};
 use crate::cache::{self, Passed};
 use crate::cargo::{self, Build};
 use crate::context::Ctx;
-use crate::inputs;
 use crate::declaration::{Kind, Listing};
+use crate::inputs;
 use crate::libtest;
 use crate::process::{self, Ending};
 use anyhow::Result;
@@ -40,7 +40,9 @@ pub fn check(run: &Run) -> Result<Problems> {
         None
     };
     if unchanged > 0 {
-        eprintln!("  {unchanged} listing(s) unchanged since their tests last passed: not run again");
+        eprintln!(
+            "  {unchanged} listing(s) unchanged since their tests last passed: not run again"
+        );
     }
     if todo.is_empty() && harness.is_none() {
         passed.save(run.options.is_full())?;

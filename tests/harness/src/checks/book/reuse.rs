@@ -80,7 +80,9 @@ mod tests {
         let lock: String = ["a", "b", "c", "d", "e", "f", "g", "h"]
             .iter()
             .map(|n| {
-                format!("[[package]]\nname = \"{n}\"\nversion = \"1.0.0\"\nsource = \"registry+x\"\n\n")
+                format!(
+                    "[[package]]\nname = \"{n}\"\nversion = \"1.0.0\"\nsource = \"registry+x\"\n\n"
+                )
             })
             .collect();
         write("Cargo.lock", &format!("version = 4\n\n{lock}"));

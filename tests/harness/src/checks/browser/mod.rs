@@ -80,7 +80,9 @@ pub fn check(run: &Run) -> Result<Problems> {
     // A hung search or screenshot is a problem of its own; the pages' problems still count.
     let search = search_key(ctx, listings, &theme);
     if cache.hit(&search) {
-        eprintln!("  search: the built book, theme and listings are unchanged since it last passed");
+        eprintln!(
+            "  search: the built book, theme and listings are unchanged since it last passed"
+        );
     } else {
         match check_search(ctx, listings, &chromium, &work) {
             Ok(p) if p.is_empty() => cache.pass(search)?,
