@@ -22,7 +22,13 @@ pub fn key(ctx: &Ctx, step: &str, l: &Listing) -> String {
 /// Everything a listing's build, program and tests are made of (the toolchain, the
 /// harness and the environment are in every key already: `cache::key`).
 pub fn listing(ctx: &Ctx, l: &Listing) -> Hasher {
-    crate_at(ctx, &l.dir)
+    let mut h = crate_at(ctx, &l.dir);
+    // Files its declaration names, which may lie outside its folder (a benchmark's chart
+    // is the page's, under src/).
+    for declared in [l.results_file(), l.chart_file()].into_iter().flatten() {
+        h.file(&ctx.root, &declared);
+    }
+    h
 }
 
 /// [`listing`], by the listing's folder.
@@ -132,13 +138,42 @@ mod tests {
         );
         assert_ne!(key(&ctx, "outputs", b), before, "each listing too");
         let b_before = key(&ctx, "outputs", b);
-        write(&a.dir.join("output.txt"), "another output\n");
+        let main = fs_err::read_to_string(a.dir.join("src/main.rs")).unwrap();
+        write(&a.dir.join("src/main.rs"), &format!("{main}// a comment\n"));
         assert_ne!(
             key(&ctx, "outputs", a),
             before,
             "a changed file of the listing"
         );
         assert_eq!(key(&ctx, "outputs", b), b_before, "another listing's files");
+
+        // A benchmark's chart, declared outside its folder, is an input.
+        let bench = listings
+            .iter()
+            .find(|l| l.results_file().is_some())
+            .unwrap();
+        let manifest = fs_err::read_to_string(bench.dir.join("Cargo.toml")).unwrap();
+        write(
+            &bench.dir.join("Cargo.toml"),
+            &manifest.replace(
+                "results = \"results.md\"",
+                "results = \"results.md\"\nchart = \"../../../src/chart.svg\"",
+            ),
+        );
+        write(&dir.join("src/chart.svg"), "<svg/>");
+        let listings = crate::declaration::load_all(&ctx).unwrap();
+        let bench = listings
+            .iter()
+            .find(|l| l.results_file().is_some())
+            .unwrap();
+        assert!(
+            bench
+                .chart_file()
+                .is_some_and(|c| !c.starts_with(&bench.dir))
+        );
+        let drawn = key(&ctx, "outputs", bench);
+        write(&dir.join("src/chart.svg"), "<svg><rect/></svg>");
+        assert_ne!(key(&ctx, "outputs", bench), drawn, "a redrawn chart");
         fs_err::remove_dir_all(&dir).unwrap();
     }
 
