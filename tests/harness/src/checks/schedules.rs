@@ -5,6 +5,7 @@
 //! failing execution is observed.
 
 use super::{Problems, Run};
+use crate::cache::Passed;
 use crate::declaration::Listing;
 use crate::loom_model;
 use crate::schedule::{self, Record};
@@ -13,7 +14,13 @@ use anyhow::Result;
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
     let work = ctx.target().join("schedules");
+    let mut passed = Passed::load(
+        ctx,
+        "schedules",
+        !run.options.no_cache && !run.options.bless,
+    );
     let mut p = Vec::new();
+    let mut unchanged = 0;
     for l in &run.selected {
         let file = l.dir.join(schedule::FILE);
         if l.claim.loom().is_none() {
@@ -29,16 +36,42 @@ pub fn check(run: &Run) -> Result<Problems> {
             p.push(problem);
             continue;
         }
-        match loom_model::schedule(ctx, l, &l.dir, &ctx.target().join("loom"), &work)? {
-            Err(why) => p.push(format!(
-                "{}: loom model `{}` gives no schedule to draw:\n{why}",
-                l.manifest.display(),
-                l.claim.loom().unwrap_or_default()
-            )),
-            Ok(got) => p.extend(compare(run, l, &got)?),
+        // The listing (its schedule.txt included) and the probe, unchanged since the
+        // schedule last matched: not run again.
+        let key = key(ctx, l);
+        if passed.hit(&key) {
+            unchanged += 1;
+            continue;
         }
+        let problems =
+            match loom_model::schedule(ctx, l, &l.dir, &ctx.target().join("loom"), &work)? {
+                Err(why) => vec![format!(
+                    "{}: loom model `{}` gives no schedule to draw:\n{why}",
+                    l.manifest.display(),
+                    l.claim.loom().unwrap_or_default()
+                )],
+                Ok(got) => compare(run, l, &got)?,
+            };
+        if problems.is_empty() && !run.options.bless {
+            passed.pass(key)?;
+        }
+        p.extend(problems);
     }
+    if unchanged > 0 {
+        eprintln!(
+            "  {unchanged} model(s) unchanged since their schedule last matched: not run again"
+        );
+    }
+    passed.save(run.options.is_full())?;
     Ok(p)
+}
+
+/// What a schedule depends on: the listing (with its `schedule.txt`), the workspace, and
+/// `tests/loom-probe`, which observes the failing models.
+fn key(ctx: &crate::context::Ctx, l: &Listing) -> String {
+    let mut h = crate::inputs::listing(ctx, l);
+    h.tree(&ctx.root, &ctx.root.join("tests/loom-probe"));
+    crate::cache::key(&format!("schedules {}", l.id), &h)
 }
 
 /// The recorded schedule against the run's; with `--bless`, records it.
