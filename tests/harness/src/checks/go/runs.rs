@@ -181,11 +181,22 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("go-runs-{}", std::process::id()));
         let _ = fs_err::remove_dir_all(&dir);
         fs_err::create_dir_all(&dir).unwrap();
+        // Written by a child `sh`, not by this process: a file this process held open for
+        // writing could be inherited by a child another test thread forks at that moment,
+        // and executing it would then fail with ETXTBSY ("text file busy").
         let script = |name: &str, body: &str| {
-            use std::os::unix::fs::PermissionsExt;
             let path = dir.join(name);
-            fs_err::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-            fs_err::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let status = std::process::Command::new("sh")
+                .args([
+                    "-c",
+                    "printf '#!/bin/sh\\n%s\\n' \"$1\" > \"$2\" && chmod 755 \"$2\"",
+                    "sh",
+                ])
+                .arg(body)
+                .arg(&path)
+                .status()
+                .unwrap();
+            assert!(status.success());
             path
         };
         let t = |judge: Judge| Trials {
