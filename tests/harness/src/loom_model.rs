@@ -124,7 +124,7 @@ pub fn schedule(
         ));
     };
     let source = |file: &str| fs_err::read_to_string(probed.join(file)).ok();
-    let reduced = schedule::probe::reduce(&steps, &source)?;
+    let reduced = schedule::reduce::reduce(&steps, &source)?;
     let Some(summary) = reduced.summary else {
         return Ok(Err(format!(
             "in the failing execution loom found, no step {}:\n{}",

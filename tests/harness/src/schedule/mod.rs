@@ -11,6 +11,7 @@
 
 pub mod html;
 pub mod probe;
+pub mod reduce;
 
 use anyhow::{Context, Result, bail};
 use std::path::Path;

@@ -7,6 +7,7 @@
 //! scrolling; at 390 px nothing sticks out of the viewport outside a scroll container.
 
 mod measures;
+mod schedules;
 
 use super::{Problems, Run};
 use crate::cache::{self, Hasher, Passed};
@@ -29,7 +30,7 @@ const OFFLINE_PLAYGROUND_FETCH: &str = "Failed to fetch\", source: ";
 const MAX_VISIBLE_LINES: usize = 80;
 
 /// A desktop window, and a phone's.
-const WIDE: &str = "1280,900";
+pub(super) const WIDE: &str = "1280,900";
 const NARROW: &str = "390,844";
 
 pub fn check(run: &Run) -> Result<Problems> {
@@ -209,7 +210,7 @@ fn render(chromium: &Path, profile: &Path, page: &Path, size: &str) -> Result<(S
 }
 
 /// The same, with more of the query: `&theme=coal`, `&media=print` (see theme/listings.js).
-fn render_as(
+pub(super) fn render_as(
     chromium: &Path,
     profile: &Path,
     page: &Path,
@@ -280,7 +281,7 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
     if page.ends_with("print.html") {
         return Ok(checked);
     }
-    p.extend(schedules_read(
+    p.extend(schedules::read(
         chromium, profile, page, &rel, &source, &dom,
     )?);
     let lines: Vec<(String, usize)> = json_mark(&dom, "data-listing-lines")?;
@@ -316,44 +317,6 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
         ));
     }
     Ok(checked)
-}
-
-/// Each loom schedule on the page reads in the light theme, the dark one and in print
-/// (theme/listings.js's `scheduleReads`): laid out, a column per thread, text and mark
-/// standing out from the background.
-fn schedules_read(
-    chromium: &Path,
-    profile: &Path,
-    page: &Path,
-    rel: &str,
-    source: &str,
-    light: &str,
-) -> Result<Problems> {
-    let want = source.matches("<figure class=\"schedule\">").count();
-    if want == 0 {
-        return Ok(vec![]);
-    }
-    let expected = format!("{want}/{want}");
-    let mut p = Vec::new();
-    for (how, more) in [
-        ("light theme", ""),
-        ("dark theme (coal)", "&theme=coal"),
-        ("print styles", "&media=print"),
-    ] {
-        let dom = if more.is_empty() {
-            light.to_string()
-        } else {
-            render_as(chromium, profile, page, WIDE, more)?.0
-        };
-        match crate::html::attribute_values(&dom, "data-schedules").into_iter().next() {
-            Some(got) if got == expected => {}
-            got => p.push(format!(
-                "{rel}: loom schedules in the {how}: {} of {want} laid out with readable text and a visible mark",
-                got.unwrap_or_else(|| "no mark: theme/listings.js did not run".into())
-            )),
-        }
-    }
-    Ok(p)
 }
 
 /// For the first listing of each chapter, the book's search must list the page that
