@@ -142,6 +142,7 @@ pub fn schedule(
         execution,
         passed_over,
         lanes: reduced.lanes,
+        functions: reduced.functions,
         rows: reduced.rows,
         ending,
         summary,

@@ -265,7 +265,7 @@ fn break_it(l: &Listing) -> Result<String> {
             Fails::Schedule if l.kind().facts().loom == LoomVerdict::Passes => {
                 "the number of runs loom makes changes"
             }
-            Fails::Schedule => "loom fails in a different interleaving from the one drawn above",
+            Fails::Schedule => "loom no longer fails in the interleaving drawn above",
             Fails::Test(_) => "the test fails",
         };
         writeln!(body, "   Run `{}`: {what}.", l.own_check_command(&b.fails))?;

@@ -12,7 +12,7 @@ pub fn render(record: &Record) -> String {
         Record::Explored {
             loom, executions, ..
         } => format!(
-            "<p class=\"loom-explored\">loom ran this model <strong>{executions}</strong> times, once for each interleaving of its threads (and, for atomics, each value a load may return) that it had to try, and every run passed (loom {loom}).</p>\n\n"
+            "<p class=\"loom-explored\">loom ran this model <strong>{executions}</strong> times, once for each schedule of its threads it had to try (it skips schedules that cannot change the outcome), and every run passed (loom {loom}).</p>\n\n"
         ),
         Record::Failing(f) => failing(f),
     }
@@ -25,8 +25,19 @@ fn failing(f: &Failing) -> String {
         inline_code(&f.summary)
     ));
     h.push_str("<div class=\"schedule-scroll\"><table>\n<thead><tr><th scope=\"col\">step</th>");
-    for lane in &f.lanes {
-        h.push_str(&format!("<th scope=\"col\">{}</th>", escape(lane)));
+    for (lane, functions) in f.lanes.iter().zip(&f.functions) {
+        h.push_str(&format!("<th scope=\"col\">{}", escape(lane)));
+        if !functions.is_empty() {
+            let names: Vec<String> = functions
+                .split(", ")
+                .map(|n| format!("<code>{}</code>", escape(n)))
+                .collect();
+            h.push_str(&format!(
+                "<br><span class=\"schedule-fn\">in {}</span>",
+                names.join(", ")
+            ));
+        }
+        h.push_str("</th>");
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for (n, row) in f.rows.iter().enumerate() {
@@ -57,11 +68,22 @@ fn failing(f: &Failing) -> String {
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table></div>\n");
+    let which = if f.passed_over == 0 {
+        format!(
+            "the first failing run loom found: run {} of the model",
+            f.execution
+        )
+    } else {
+        format!(
+            "run {} of the model, the first failing run in which every read sees the latest write; loom's earlier failing runs read older values, which `SeqCst` rules out",
+            f.execution
+        )
+    };
     h.push_str(&format!(
-        "<p class=\"schedule-ending\">Then: {}. (loom {}; run {} of the model in loom's order.)</p>\n",
+        "<p class=\"schedule-ending\">Then: {}. One column per thread: <code>main</code> runs the model, the others are numbered in the order they were spawned; one row per step, in the order loom ran them. (loom {}; {}.)</p>\n",
         inline_code(f.ending.trim_end_matches('.')),
         escape(&f.loom),
-        f.execution
+        inline_code(&which)
     ));
     h.push_str("</figure>\n\n");
     h
@@ -94,7 +116,7 @@ mod tests {
     #[test]
     fn each_step_sits_in_its_thread_s_column_and_the_marked_one_stands_out() {
         let html = render(&lost_update());
-        assert!(html.contains("<th scope=\"col\">main</th><th scope=\"col\">thread 1</th><th scope=\"col\">thread 2</th>"));
+        assert!(html.contains("<th scope=\"col\">main<br><span class=\"schedule-fn\">in <code>count</code></span></th><th scope=\"col\">thread 1<br>"), "{html}");
         // Step 1 is thread 1's: the second column of three.
         assert!(
             html.contains(

@@ -83,6 +83,8 @@ pub struct Failing {
     pub passed_over: u64,
     /// The threads, in the order of loom's thread ids: `main`, `thread 1`, …
     pub lanes: Vec<String>,
+    /// For each lane, the functions its steps are in: `increment`, `log`.
+    pub functions: Vec<String>,
     pub rows: Vec<Row>,
     /// How the execution ends: the model's assertion, or loom's deadlock report.
     pub ending: String,
@@ -136,6 +138,13 @@ impl Record {
             .split(" | ")
             .map(String::from)
             .collect();
+        let functions: Vec<String> = fields.one("in")?.split(" | ").map(String::from).collect();
+        anyhow::ensure!(
+            functions.len() == lanes.len(),
+            "`in` names {} lanes' functions, `lanes` has {}",
+            functions.len(),
+            lanes.len()
+        );
         let mut rows = Vec::new();
         while let Some(step) = fields.optional("step") {
             rows.push(parse_row(&step, &lanes)?);
@@ -149,6 +158,7 @@ impl Record {
             execution,
             passed_over,
             lanes,
+            functions,
             rows,
             ending,
             summary,
@@ -159,12 +169,13 @@ impl Record {
 impl Failing {
     fn to_text(&self) -> String {
         let mut s = format!(
-            "model {}\nloom {}\nexecution {} ({} earlier failing executions passed over: a read in them saw an older value)\nlanes {}\n",
+            "model {}\nloom {}\nexecution {} ({} earlier failing executions passed over: a read in them saw an older value)\nlanes {}\nin {}\n",
             self.model,
             self.loom,
             self.execution,
             self.passed_over,
-            self.lanes.join(" | ")
+            self.lanes.join(" | "),
+            self.functions.join(" | ")
         );
         for r in &self.rows {
             s.push_str(&format!(
@@ -255,6 +266,7 @@ mod tests {
             execution: 28,
             passed_over: 18,
             lanes: vec!["main".into(), "thread 1".into(), "thread 2".into()],
+            functions: vec!["count".into(), "increment".into(), "increment".into()],
             rows: vec![
                 Row {
                     lane: 1,

@@ -63,9 +63,55 @@ pub fn lanes(steps: &[Step]) -> BTreeMap<usize, String> {
         .collect()
 }
 
+/// The function whose body holds line `line` (1-based) of `text`: the nearest `fn NAME`
+/// at or above it.
+pub fn enclosing_fn(text: &str, line: usize) -> Option<String> {
+    text.lines()
+        .take(line)
+        .collect::<Vec<_>>()
+        .iter()
+        .rev()
+        .find_map(|l| {
+            let at = l.find("fn ")?;
+            let before = &l[..at];
+            let is_item = before.trim().is_empty()
+                || before.trim_end().ends_with("pub")
+                || before.contains("pub(");
+            let name: String = l[at + 3..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (is_item && !name.is_empty()).then_some(name)
+        })
+}
+
+/// For each lane, the functions its steps are in, in order of first appearance.
+fn functions(
+    steps: &[Step],
+    lanes: &BTreeMap<usize, String>,
+    source: &dyn Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    lanes
+        .keys()
+        .map(|t| {
+            let mut names: Vec<String> = Vec::new();
+            for s in steps.iter().filter(|s| s.thread == *t) {
+                if let Some(name) = source(&s.file).and_then(|text| enclosing_fn(&text, s.line))
+                    && !names.contains(&name)
+                {
+                    names.push(name);
+                }
+            }
+            names.join(", ")
+        })
+        .collect()
+}
+
 /// The rows the book draws, and the sentence that says what went wrong.
 pub struct Reduced {
     pub lanes: Vec<String>,
+    /// For each lane, the functions its steps are in (`increment`, `log`).
+    pub functions: Vec<String>,
     pub rows: Vec<Row>,
     pub summary: Option<String>,
 }
@@ -101,7 +147,9 @@ pub fn reduce(steps: &[Step], source: &dyn Fn(&str) -> Option<String>) -> Result
         r.step(s, code, merged_unlock);
         i += 1 + usize::from(merged_unlock.is_some());
     }
-    r.finish()
+    let mut reduced = r.finish()?;
+    reduced.functions = functions(steps, &lane_of, source);
+    Ok(reduced)
 }
 
 #[derive(Default)]
@@ -149,10 +197,10 @@ impl Reducer {
             (Op::Locked(found), Some(Op::Unlock { read, wrote, left })) => {
                 self.waiting.remove(&t);
                 let what = match (read, wrote) {
-                    (true, true) => format!("reads {found}, writes {left}"),
-                    (true, false) => format!("reads {found}"),
-                    (false, true) => format!("writes {left}"),
-                    (false, false) => "locks and unlocks it".into(),
+                    (true, true) => format!("locks, reads {found}, writes {left}, unlocks"),
+                    (true, false) => format!("locks, reads {found}, unlocks"),
+                    (false, true) => format!("locks, writes {left}, unlocks"),
+                    (false, false) => "locks and unlocks".into(),
                 };
                 let row = self.push(t, code, what);
                 self.access(t, o, row, read.then_some(found), wrote.then_some(left));
@@ -270,6 +318,7 @@ impl Reducer {
             )));
         }
         Ok(Reduced {
+            functions: vec![],
             lanes: self.lane_names,
             rows: self.rows,
             summary: self.summary,
@@ -323,6 +372,7 @@ fn count() {
             step | 0 | src/main.rs:6:13 | 0 | load | 1");
         let r = reduce(&steps, &src(LOST_UPDATE_SRC)).unwrap();
         assert_eq!(r.lanes, ["main", "thread 1", "thread 2"]);
+        assert_eq!(r.functions, ["count", "increment", "increment"]);
         let marked: Vec<usize> = (0..r.rows.len())
             .filter(|i| r.rows[*i].mark.is_some())
             .collect();
@@ -393,7 +443,20 @@ fn report(&self) {
             step | 1 | src/main.rs:2:40 | 0 | unlock | write | 1");
         let r = reduce(&steps, &src(LOCK_ORDER_SRC)).unwrap();
         assert_eq!(r.rows.len(), 1);
-        assert_eq!(r.rows[0].what, "writes 1");
+        assert_eq!(r.rows[0].what, "locks, writes 1, unlocks");
+        assert_eq!(r.functions, ["log"]);
+    }
+
+    #[test]
+    fn the_enclosing_function_is_the_nearest_fn_item_above() {
+        assert_eq!(enclosing_fn(LOCK_ORDER_SRC, 7).as_deref(), Some("report"));
+        assert_eq!(enclosing_fn(LOCK_ORDER_SRC, 2).as_deref(), Some("log"));
+        assert_eq!(enclosing_fn("let f = 1;\n", 1), None);
+        // A closure's `Fn(` or a word ending in "fn " is not an item.
+        assert_eq!(
+            enclosing_fn("fn outer() {\n    let x: &dyn Fn() = &|| {};\n", 2).as_deref(),
+            Some("outer")
+        );
     }
 
     #[test]
