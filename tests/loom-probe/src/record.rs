@@ -172,9 +172,3 @@ fn print_failing() {
     }
     eprint!("{out}");
 }
-
-pub(crate) fn passed() {
-    let n = EXECUTIONS.load(Ordering::Relaxed);
-    let stale = STALE_FAILURES.load(Ordering::Relaxed);
-    eprintln!("{PREFIX}passed executions\t{n}\t{stale}");
-}
