@@ -123,7 +123,15 @@ pub fn schedule(
             "the model failed, but loom-probe printed no failing execution".into(),
         ));
     };
-    let source = |file: &str| fs_err::read_to_string(probed.join(file)).ok();
+    // Each source file the steps name, read once (every step looks its line up).
+    let mut sources = std::collections::BTreeMap::new();
+    for s in &steps {
+        if !sources.contains_key(&s.file) {
+            let text = fs_err::read_to_string(probed.join(&s.file)).ok();
+            sources.insert(s.file.clone(), text);
+        }
+    }
+    let source = |file: &str| sources.get(file).cloned().flatten();
     let reduced = schedule::reduce::reduce(&steps, &source)?;
     let Some(summary) = reduced.summary else {
         return Ok(Err(format!(

@@ -147,9 +147,7 @@ pub fn reduce(steps: &[Step], source: &dyn Fn(&str) -> Option<String>) -> Result
         r.step(s, code, merged_unlock);
         i += 1 + usize::from(merged_unlock.is_some());
     }
-    let mut reduced = r.finish()?;
-    reduced.functions = functions(steps, &lane_of, source);
-    Ok(reduced)
+    r.finish(functions(steps, &lane_of, source))
 }
 
 #[derive(Default)]
@@ -285,7 +283,7 @@ impl Reducer {
 
     /// Threads still waiting for a lock at the end: each wait not yet shown is shown, and
     /// the last closes the cycle.
-    fn finish(mut self) -> Result<Reduced> {
+    fn finish(mut self, functions: Vec<String>) -> Result<Reduced> {
         let waiting: Vec<(usize, (usize, String, bool))> =
             self.waiting.iter().map(|(t, w)| (*t, w.clone())).collect();
         let mut cycle = Vec::new();
@@ -318,7 +316,7 @@ impl Reducer {
             )));
         }
         Ok(Reduced {
-            functions: vec![],
+            functions,
             lanes: self.lane_names,
             rows: self.rows,
             summary: self.summary,
