@@ -71,10 +71,9 @@ impl Linker {
                 },
             },
             Item::Std { path } => Link {
-                url: self.std.resolve(path).map_or_else(
-                    |_| format!("{}std/index.html?search={search}", self.std.url_base()),
-                    |r| r.url,
-                ),
+                url: self.std.url(path).unwrap_or_else(|_| {
+                    format!("{}std/index.html?search={search}", self.std.url_base())
+                }),
                 label: path[0].clone(),
                 source: format!("Rust {}", self.std.version),
             },

@@ -110,7 +110,8 @@ impl StdDocs {
         bail!("{rel}: too many redirects")
     }
 
-    pub fn resolve(&self, path: &[String]) -> Result<Resolved> {
+    /// The item's page and anchor (after redirects) and that page's HTML.
+    fn page(&self, path: &[String]) -> Result<(String, Option<String>, String)> {
         let (rel, anchor) = self.locate(path).with_context(|| {
             format!(
                 "`{}`: no such item in the std documentation of Rust {} ({})",
@@ -120,6 +121,21 @@ impl StdDocs {
             )
         })?;
         let (rel, html) = self.read(&rel)?;
+        Ok((rel, anchor, html))
+    }
+
+    /// The item's documentation link only: what a rendered citation needs, without the
+    /// text [`StdDocs::resolve`] extracts to match phrases against.
+    pub fn url(&self, path: &[String]) -> Result<String> {
+        let (rel, anchor, _) = self.page(path)?;
+        Ok(match anchor {
+            Some(id) => format!("{}{rel}#{id}", self.url_base()),
+            None => format!("{}{rel}", self.url_base()),
+        })
+    }
+
+    pub fn resolve(&self, path: &[String]) -> Result<Resolved> {
+        let (rel, anchor, html) = self.page(path)?;
         let section = match &anchor {
             Some(id) => member_section(&html, id).to_string(),
             None => item_section(&html),
@@ -194,9 +210,10 @@ fn join_rel(from: &str, to: &str) -> String {
 fn item_section(html: &str) -> String {
     let mut text = top_section(html).to_string();
     for (at, _) in html.match_indices("<section id=\"impl-") {
-        let id = html[at + 13..].split('"').next().unwrap_or("");
+        // The section starts at its own `id` (searching for the id from the top of the
+        // page for each of a big page's hundreds of impls is quadratic).
         text.push(' ');
-        text.push_str(member_section(html, id));
+        text.push_str(section_from(&html[at + 9..]));
     }
     text
 }
@@ -240,12 +257,22 @@ fn member_section<'a>(html: &'a str, id: &str) -> &'a str {
     let Some(start) = html.find(&format!("id=\"{id}\"")) else {
         return "";
     };
-    let rest = &html[start..];
-    let end = ["<section id=\"", "<h2 ", "</main>"]
+    section_from(&html[start..])
+}
+
+/// From an `id="…"` attribute to the next item's section.
+fn section_from(rest: &str) -> &str {
+    // The next section bounds the search for the other ends, so that walking a page's
+    // sections reads it once, not once per section.
+    let next = rest
+        .get(1..)
+        .and_then(|r| r.find("<section id=\""))
+        .map_or(rest.len(), |i| i + 1);
+    let end = ["<h2 ", "</main>"]
         .iter()
-        .filter_map(|e| rest[1..].find(e).map(|i| i + 1))
+        .filter_map(|e| rest.get(1..next)?.find(e).map(|i| i + 1))
         .min()
-        .unwrap_or(rest.len());
+        .unwrap_or(next);
     &rest[..end]
 }
 
@@ -400,6 +427,20 @@ mod tests {
         );
         assert!(docs.resolve(&path("std::sync::Nothing")).is_err());
         assert!(docs.resolve(&path("std::sync::Mutex::unlock_all")).is_err());
+        // The rendered link (no text extracted) is the one the citations step checks.
+        for item in [
+            "std::sync::Mutex",
+            "std::sync::Mutex::lock",
+            "std::sync::mutex::Mutex",
+            "std::thread::spawn",
+            "std::sync",
+        ] {
+            assert_eq!(
+                docs.url(&path(item)).unwrap(),
+                docs.resolve(&path(item)).unwrap().url
+            );
+        }
+        assert!(docs.url(&path("std::sync::Mutex::unlock_all")).is_err());
     }
 
     #[test]
