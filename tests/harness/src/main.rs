@@ -15,7 +15,8 @@
 //! program run and judged against its claim), `compile_fail` (a compile-fail listing's
 //! errors judged), `loom_model` (a loom model built, run and its ending read), `libtest`
 //! (the listings' test binaries), `doctest_deps` (the doctest crate the book's code blocks
-//! build against) and `html` (reading the built pages). The breaks step runs the check
+//! build against), `html` (reading the built pages) and `parallel` (independent jobs on
+//! both cores). The breaks step runs the check
 //! each break names through these same modules.
 
 mod cache;
@@ -39,6 +40,7 @@ mod loom_model;
 mod markdown;
 mod mdbook;
 mod normalize;
+mod parallel;
 mod preprocess;
 mod process;
 mod run_program;
