@@ -15,8 +15,9 @@
 //! program run and judged against its claim), `compile_fail` (a compile-fail listing's
 //! errors judged), `loom_model` (a loom model built, run and its ending read), `libtest`
 //! (the listings' test binaries), `doctest_deps` (the doctest crate the book's code blocks
-//! build against), `html` (reading the built pages) and `parallel` (independent jobs on
-//! both cores). The breaks step runs the check
+//! build against), `html` (reading the built pages), `parallel` (independent jobs on
+//! both cores) and `scratch` (the two workers' scratch copies and target directories, which
+//! copy-out builds and breaks then edit). The breaks step runs the check
 //! each break names through these same modules.
 
 mod cache;
@@ -45,6 +46,7 @@ mod preprocess;
 mod process;
 mod run_program;
 mod schedule;
+mod scratch;
 mod tools;
 
 use anyhow::Result;

@@ -7,63 +7,66 @@
 use super::{Problems, Run};
 use crate::cache::Passed;
 use crate::cargo;
-use crate::copy::copy;
 use crate::declaration::{Kind, Listing};
 use crate::inputs;
-use crate::process;
+use crate::scratch::Worker;
 use anyhow::Result;
-use std::path::Path;
 
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
-    let out_root = ctx.target().join("copied-out");
-    let shared_target = ctx.target().join("copied-out-target");
     // Under --bless a compile-fail listing's expected text is written, not compared: every
     // listing is checked then.
     let mut passed = Passed::load(ctx, "copy-out", !run.options.no_cache && !run.options.bless);
     let mut unchanged = 0;
-    let mut p = Vec::new();
+    let mut jobs = Vec::new();
     for l in run.selected.iter().copied() {
         let key = inputs::key(ctx, "copy-out", l);
         if passed.hit(&key) {
             unchanged += 1;
-            continue;
+        } else {
+            jobs.push((l, key));
         }
-        let problems = check_one(run, l, &out_root, &shared_target)?;
-        if problems.is_empty() {
-            passed.pass(key)?;
-        }
-        p.extend(problems);
     }
     if unchanged > 0 {
         eprintln!(
             "  {unchanged} listing(s) unchanged since their copy last built: not copied again"
         );
     }
+    // Each listing on its scratch worker, two at a time: the copy and its build are the
+    // ones the breaks step then edits and rebuilds.
+    let lanes = crate::scratch::lanes(run.all);
+    let outcomes = crate::scratch::on_workers(
+        ctx,
+        &lanes,
+        jobs,
+        |(l, _)| l.package.as_str(),
+        |worker, _, (l, key)| (key, check_one(run, worker, l)),
+    );
+    let mut p = Vec::new();
+    for (key, problems) in outcomes {
+        let problems = problems?;
+        if problems.is_empty() {
+            passed.pass(key)?;
+        }
+        p.extend(problems);
+    }
     passed.save(run.options.is_full())?;
     Ok(p)
 }
 
-/// One listing copied out under `out_root` and checked (built into `shared_target`).
-fn check_one(run: &Run, l: &Listing, out_root: &Path, shared_target: &Path) -> Result<Problems> {
+/// One listing copied into its worker's tree and built there.
+fn check_one(run: &Run, worker: &Worker, l: &Listing) -> Result<Problems> {
     let ctx = run.ctx;
-    let dest = copy(ctx, l, out_root)?;
-    let check = |args: &[&str]| {
-        let mut cmd = process::cargo();
-        cmd.current_dir(&dest)
-            .args(["check", "--quiet"])
-            .args(args)
-            .arg("--target-dir")
-            .arg(shared_target);
-        cargo::json(&mut cmd)
-    };
+    let dest = worker.copy(ctx, l)?;
+    let cargo = |args: &[&str]| cargo::json(&mut worker.cargo(&dest, args));
     if l.kind() == Kind::CompileFail {
-        return crate::compile_fail::compile_errors(ctx, l, &check(&[])?, run.options.bless);
+        let check = cargo(&["check", "--quiet"])?;
+        return crate::compile_fail::compile_errors(ctx, l, &check, run.options.bless);
     }
     // What `cargo run` / `cargo build` builds, alone: cargo turns on the features a
     // dev-dependency asks for only when tests are built in the same command, so a
     // feature missing from [dependencies] shows only here.
-    let reader_build = check(&[])?;
+    let reader_build = cargo(&["build", "--quiet"])?;
     if !reader_build.success() {
         return Ok(vec![format!(
             "{}: `cargo build` of a copy fails (to {}): its [dependencies] lack something the code uses (a dev-dependency may supply it to the tests):\n{}",
@@ -73,7 +76,7 @@ fn check_one(run: &Run, l: &Listing, out_root: &Path, shared_target: &Path) -> R
         )]);
     }
     // Then what `cargo test` builds.
-    let tests = check(&["--all-targets"])?;
+    let tests = cargo(&["build", "--quiet", "--all-targets"])?;
     if !tests.success() {
         return Ok(vec![format!(
             "{}: `cargo test` of a copy does not build (to {}):\n{}",

@@ -1,10 +1,10 @@
 //! Every check shown able to fail. Each listing declares breaks: edits that make its
-//! claim false. Each is applied to a scratch copy of the listing (built in a target
-//! directory all breaks share), the one check it names is run, and that check must fail.
+//! claim false. Each is applied to a scratch copy of the listing (see `crate::scratch`),
+//! the one check it names is run, and that check must fail.
 //! The failure, as the reader's own command prints it (normalised: no thread ids, ports or
 //! machine paths), is recorded in `breaks/<id>.txt` beside the listing (with `--bless`) and
 //! compared whole on every run: it is what the book's "Break it" box shows. Breaks run two
-//! at a time, each worker with a scratch tree and target directory of its own.
+//! at a time, on the scratch workers the copy-out step built each listing on.
 //!
 //! Coverage is checked too: a listing that fixes a bug, shows a bug, has a loom model or
 //! has tests must have the breaks that prove each of those checks can fail.
@@ -82,7 +82,7 @@ pub fn check(run: &Run) -> Result<(Problems, Summary)> {
 
     let mut passed = Passed::load(ctx, "breaks", !run.options.no_cache && !run.options.bless);
     let queue = queue(run, &mut passed, &mut p);
-    let results = run_in_parallel(ctx, queue, &tests);
+    let results = run_in_parallel(run, queue, &tests);
     for (job, result) in results {
         let (l, b) = (job.l, job.b);
         let who = format!(
@@ -168,57 +168,33 @@ struct Job<'a> {
     key: String,
 }
 
-/// How many breaks are checked at once: each worker builds in a target directory of its
-/// own, so two workers use both cores of a small machine without waiting on cargo's lock.
-const WORKERS: usize = 2;
-
 type Tests<'a> = BTreeMap<&'a Path, BTreeMap<String, Vec<String>>>;
 
-/// Checks the jobs on [`WORKERS`] threads, the breaks of one listing on one worker (its
-/// scratch copy and build stay warm); returns each job with its verdict, in job order.
+/// Checks the jobs on the scratch workers, each listing's breaks on its own worker (where
+/// the copy-out step built it, so its copy and build are warm); returns each job with its
+/// verdict, in job order.
 fn run_in_parallel<'a>(
-    ctx: &Ctx,
+    run: &Run<'a>,
     jobs: Vec<Job<'a>>,
     tests: &Tests,
 ) -> Vec<(Job<'a>, Result<Verdict>)> {
     let none = BTreeMap::new();
-    // Whole listings go to the worker with the least work so far.
-    let mut lanes: Vec<Vec<(usize, Job<'a>)>> = (0..WORKERS).map(|_| Vec::new()).collect();
-    let mut lane_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, job) in jobs.into_iter().enumerate() {
-        let lane = *lane_of
-            .entry(job.l.package.as_str())
-            .or_insert_with(|| (0..WORKERS).min_by_key(|&w| lanes[w].len()).unwrap_or(0));
-        lanes[lane].push((i, job));
-    }
-    let mut done: Vec<(usize, Job<'a>, Result<Verdict>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = lanes
-            .into_iter()
-            .enumerate()
-            .map(|(w, lane)| {
-                let none = &none;
-                scope.spawn(move || {
-                    let scratch = Scratch::new(ctx, w);
-                    lane.into_iter()
-                        .map(|(i, job)| {
-                            eprintln!("  break {} `{}` (worker {w})", job.l.package, job.b.id());
-                            let targets = tests.get(job.l.dir.as_path()).unwrap_or(none);
-                            let verdict = scratch
-                                .apply(job.l, job.b)
-                                .and_then(|copy| scratch.verdict(job.l, &copy, job.b, targets));
-                            (i, job, verdict)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a breaks worker panicked"))
-            .collect()
-    });
-    done.sort_by_key(|(i, _, _)| *i);
-    done.into_iter().map(|(_, job, v)| (job, v)).collect()
+    let lanes = crate::scratch::lanes(run.all);
+    crate::scratch::on_workers(
+        run.ctx,
+        &lanes,
+        jobs,
+        |job| job.l.package.as_str(),
+        |worker, w, job| {
+            eprintln!("  break {} `{}` (worker {w})", job.l.package, job.b.id());
+            let scratch = Scratch::new(run.ctx, worker);
+            let targets = tests.get(job.l.dir.as_path()).unwrap_or(&none);
+            let verdict = scratch
+                .apply(job.l, job.b)
+                .and_then(|copy| scratch.verdict(job.l, &copy, job.b, targets));
+            (job, verdict)
+        },
+    )
 }
 
 /// A break that has no record yet (one whose check did not run here is reported by the

@@ -7,6 +7,7 @@ use crate::context::Ctx;
 use crate::declaration::{Break, Fails, Kind, Listing};
 use crate::libtest::TestEnding;
 use crate::process;
+use crate::scratch::Worker;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,26 +20,25 @@ pub(super) enum Verdict {
     Held(String),
 }
 
-/// Scratch copies of the listings, built into one shared target directory.
+/// A worker's scratch copies (see [`crate::scratch`]), where breaks are applied.
 pub(super) struct Scratch<'a> {
     ctx: &'a Ctx,
-    root: PathBuf,
-    target: PathBuf,
+    worker: &'a Worker,
+    target: &'a Path,
 }
 
 impl<'a> Scratch<'a> {
-    /// Worker `w`'s scratch tree and target directory.
-    pub(super) fn new(ctx: &'a Ctx, w: usize) -> Self {
+    pub(super) fn new(ctx: &'a Ctx, worker: &'a Worker) -> Self {
         Scratch {
             ctx,
-            root: ctx.target().join(format!("breaks/{w}/src")),
-            target: ctx.target().join(format!("breaks/{w}/target")),
+            worker,
+            target: &worker.target,
         }
     }
 
     /// A fresh copy of the listing with the break applied; the copy's folder.
     pub(super) fn apply(&self, l: &Listing, b: &Break) -> Result<PathBuf> {
-        let copy = crate::copy::copy(self.ctx, l, &self.root)?;
+        let copy = self.worker.copy(self.ctx, l)?;
         let original = l.break_file(b);
         let rel = original.strip_prefix(&l.dir).context("the break's file")?;
         let text = fs_err::read_to_string(&original)?;
@@ -55,15 +55,7 @@ impl<'a> Scratch<'a> {
     }
 
     fn cargo(&self, copy: &Path, args: &[&str]) -> Command {
-        let mut cmd = process::cargo();
-        cmd.current_dir(copy)
-            .args(args)
-            .arg("--target-dir")
-            .arg(&self.target)
-            // Scratch builds are thrown away: skip debug info, which is most of link time.
-            .env("CARGO_PROFILE_DEV_DEBUG", "0")
-            .env("CARGO_PROFILE_TEST_DEBUG", "0");
-        cmd
+        self.worker.cargo(copy, args)
     }
 
     /// Runs the check the break names on the broken copy. `targets` says which target

@@ -1,0 +1,151 @@
+//! Scratch copies of listings, built on two workers. Each worker has a scratch tree and a
+//! target directory of its own, so two builds never wait on each other's cargo lock; each
+//! listing always goes to the same worker, chosen from the declarations alone, so the
+//! copy-out step's build of a listing is the one its breaks then rebuild incrementally, run
+//! after run.
+
+use crate::context::Ctx;
+use crate::declaration::Listing;
+use crate::process;
+use anyhow::Result;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One worker's scratch tree and target directory.
+pub struct Worker {
+    pub root: PathBuf,
+    pub target: PathBuf,
+}
+
+impl Worker {
+    pub fn new(ctx: &Ctx, w: usize) -> Worker {
+        Worker {
+            root: ctx.target().join(format!("scratch/{w}/src")),
+            target: ctx.target().join(format!("scratch/{w}/target")),
+        }
+    }
+
+    /// The listing copied into this worker's tree (see [`crate::copy::copy`]).
+    pub fn copy(&self, ctx: &Ctx, l: &Listing) -> Result<PathBuf> {
+        crate::copy::copy(ctx, l, &self.root)
+    }
+
+    /// `cargo <args>` in a copy, building into this worker's target directory.
+    pub fn cargo(&self, copy: &Path, args: &[&str]) -> Command {
+        let mut cmd = process::cargo();
+        cmd.current_dir(copy)
+            .args(args)
+            .arg("--target-dir")
+            .arg(&self.target)
+            // Scratch builds are thrown away: skip debug info, which is most of link time.
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
+            .env("CARGO_PROFILE_TEST_DEBUG", "0");
+        cmd
+    }
+}
+
+/// Which worker each listing (by package) goes to: whole listings, the ones with the most
+/// breaks first, each to the worker with the fewest breaks so far (a listing counts as at
+/// least one, for its own build).
+pub fn lanes(all: &[Listing]) -> BTreeMap<String, usize> {
+    balance(
+        all.iter()
+            .map(|l| (l.package.clone(), l.breaks.len().max(1)))
+            .collect(),
+    )
+}
+
+/// Heaviest first, each to the least loaded worker (ties: by name, then the first worker).
+fn balance(mut weights: Vec<(String, usize)>) -> BTreeMap<String, usize> {
+    weights.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut load = [0usize; crate::parallel::WORKERS];
+    let mut lanes = BTreeMap::new();
+    for (package, weight) in weights {
+        let w = (0..load.len()).min_by_key(|&w| load[w]).unwrap_or(0);
+        load[w] += weight;
+        lanes.insert(package, w);
+    }
+    lanes
+}
+
+/// Runs `f` on every job on its listing's worker (`package` names it; one thread per
+/// worker, each taking its jobs in order), and returns the results in the jobs' order.
+pub fn on_workers<J: Send, R: Send>(
+    ctx: &Ctx,
+    lanes: &BTreeMap<String, usize>,
+    jobs: Vec<J>,
+    package: impl Fn(&J) -> &str,
+    f: impl Fn(&Worker, usize, J) -> R + Sync,
+) -> Vec<R> {
+    let n = crate::parallel::WORKERS;
+    let mut queues: Vec<Vec<(usize, J)>> = (0..n).map(|_| Vec::new()).collect();
+    for (i, job) in jobs.into_iter().enumerate() {
+        let w = lanes.get(package(&job)).copied().unwrap_or(0);
+        queues[w].push((i, job));
+    }
+    let f = &f;
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = queues
+            .into_iter()
+            .enumerate()
+            .map(|(w, queue)| {
+                scope.spawn(move || {
+                    let worker = Worker::new(ctx, w);
+                    queue
+                        .into_iter()
+                        .map(|(i, job)| (i, f(&worker, w, job)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a scratch worker panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listings_are_balanced_by_breaks_and_never_split() {
+        let weights = vec![
+            ("a".to_string(), 5),
+            ("b".to_string(), 3),
+            ("c".to_string(), 2),
+            ("d".to_string(), 1),
+            ("e".to_string(), 1),
+        ];
+        let lanes = balance(weights.clone());
+        assert_eq!(lanes.len(), 5);
+        let load = |w| {
+            weights
+                .iter()
+                .filter(|(p, _)| lanes[p] == w)
+                .map(|(_, n)| n)
+                .sum::<usize>()
+        };
+        // 5 | 3+2+1 then 1 to the lighter: 6 and 6.
+        assert_eq!((load(0), load(1)), (6, 6));
+        // The same declarations give the same lanes, whatever their order.
+        let mut reversed = weights;
+        reversed.reverse();
+        assert_eq!(balance(reversed), lanes);
+    }
+
+    #[test]
+    fn jobs_come_back_in_order_each_on_its_listings_worker() {
+        let ctx = Ctx::discover().unwrap();
+        let lanes: BTreeMap<String, usize> = [("x".to_string(), 0), ("y".to_string(), 1)]
+            .into_iter()
+            .collect();
+        let jobs = vec!["x", "y", "x", "y", "x"];
+        let out = on_workers(&ctx, &lanes, jobs, |j| j, |_, w, j| (j, w));
+        assert_eq!(out, vec![("x", 0), ("y", 1), ("x", 0), ("y", 1), ("x", 0)]);
+    }
+}
