@@ -20,6 +20,7 @@
 //! copy-out builds and breaks then edit). The breaks step runs the check
 //! each break names through these same modules.
 
+mod background;
 mod cache;
 mod cargo;
 mod checks;

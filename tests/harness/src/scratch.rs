@@ -3,6 +3,11 @@
 //! listing always goes to the same worker, chosen from the declarations alone, so the
 //! copy-out step's build of a listing is the one its breaks then rebuild incrementally, run
 //! after run.
+//!
+//! Each worker serves two lanes (threads), each with its own listings: while one lane
+//! waits on a program that must hang until its time limit, or runs a loom model on one
+//! core, the other builds. Builds in one target directory still take turns (cargo's lock),
+//! so no more than two builds run at once.
 
 use crate::context::Ctx;
 use crate::declaration::Listing;
@@ -45,21 +50,28 @@ impl Worker {
     }
 }
 
-/// Which worker each listing (by package) goes to: whole listings, the ones with the most
-/// breaks first, each to the worker with the fewest breaks so far (a listing counts as at
-/// least one, for its own build).
+/// Lanes per worker: one thread may build while the other waits on a run.
+const LANES_PER_WORKER: usize = 2;
+/// All lanes; lane `i` works on worker `i % WORKERS`.
+const LANES: usize = crate::parallel::WORKERS * LANES_PER_WORKER;
+
+/// Which lane each listing (by package) goes to: whole listings, the ones with the most
+/// breaks first, each to the lane with the fewest breaks so far (a listing counts as at
+/// least one, for its own build). A lane's worker is `lane % WORKERS`.
 pub fn lanes(all: &[Listing]) -> BTreeMap<String, usize> {
     balance(
         all.iter()
             .map(|l| (l.package.clone(), l.breaks.len().max(1)))
             .collect(),
+        LANES,
     )
 }
 
-/// Heaviest first, each to the least loaded worker (ties: by name, then the first worker).
-fn balance(mut weights: Vec<(String, usize)>) -> BTreeMap<String, usize> {
+/// Heaviest first, each to the least loaded of `n` lanes (ties: by name, then the first
+/// lane).
+fn balance(mut weights: Vec<(String, usize)>, n: usize) -> BTreeMap<String, usize> {
     weights.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let mut load = [0usize; crate::parallel::WORKERS];
+    let mut load = vec![0usize; n];
     let mut lanes = BTreeMap::new();
     for (package, weight) in weights {
         let w = (0..load.len()).min_by_key(|&w| load[w]).unwrap_or(0);
@@ -69,8 +81,9 @@ fn balance(mut weights: Vec<(String, usize)>) -> BTreeMap<String, usize> {
     lanes
 }
 
-/// Runs `f` on every job on its listing's worker (`package` names it; one thread per
-/// worker, each taking its jobs in order), and returns the results in the jobs' order.
+/// Runs `f` on every job on its listing's lane (`package` names it; one thread per lane,
+/// each taking its jobs in order, on the lane's worker), and returns the results in the
+/// jobs' order. `f` is told the worker's number.
 pub fn on_workers<J: Send, R: Send>(
     ctx: &Ctx,
     lanes: &BTreeMap<String, usize>,
@@ -78,19 +91,19 @@ pub fn on_workers<J: Send, R: Send>(
     package: impl Fn(&J) -> &str,
     f: impl Fn(&Worker, usize, J) -> R + Sync,
 ) -> Vec<R> {
-    let n = crate::parallel::WORKERS;
-    let mut queues: Vec<Vec<(usize, J)>> = (0..n).map(|_| Vec::new()).collect();
+    let mut queues: Vec<Vec<(usize, J)>> = (0..LANES).map(|_| Vec::new()).collect();
     for (i, job) in jobs.into_iter().enumerate() {
-        let w = lanes.get(package(&job)).copied().unwrap_or(0);
-        queues[w].push((i, job));
+        let lane = lanes.get(package(&job)).copied().unwrap_or(0) % LANES;
+        queues[lane].push((i, job));
     }
     let f = &f;
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = queues
             .into_iter()
             .enumerate()
-            .map(|(w, queue)| {
+            .map(|(lane, queue)| {
                 scope.spawn(move || {
+                    let w = lane % crate::parallel::WORKERS;
                     let worker = Worker::new(ctx, w);
                     queue
                         .into_iter()
@@ -121,7 +134,7 @@ mod tests {
             ("d".to_string(), 1),
             ("e".to_string(), 1),
         ];
-        let lanes = balance(weights.clone());
+        let lanes = balance(weights.clone(), 2);
         assert_eq!(lanes.len(), 5);
         let load = |w| {
             weights
@@ -133,19 +146,38 @@ mod tests {
         // 5 | 3+2+1 then 1 to the lighter: 6 and 6.
         assert_eq!((load(0), load(1)), (6, 6));
         // The same declarations give the same lanes, whatever their order.
-        let mut reversed = weights;
+        let mut reversed = weights.clone();
         reversed.reverse();
-        assert_eq!(balance(reversed), lanes);
+        assert_eq!(balance(reversed, 2), lanes);
+        // Four lanes: 5 | 3 | 2+1 | 1+... each to the lightest.
+        let four = balance(weights.clone(), 4);
+        assert_eq!(
+            (four["a"], four["b"], four["c"], four["d"], four["e"]),
+            (0, 1, 2, 3, 3)
+        );
     }
 
     #[test]
     fn jobs_come_back_in_order_each_on_its_listings_worker() {
         let ctx = Ctx::discover().unwrap();
-        let lanes: BTreeMap<String, usize> = [("x".to_string(), 0), ("y".to_string(), 1)]
+        // Lanes 0 and 2 share worker 0; lanes 1 and 3 worker 1.
+        let lanes: BTreeMap<String, usize> = [("x", 0), ("y", 1), ("z", 2), ("v", 3)]
             .into_iter()
+            .map(|(p, lane)| (p.to_string(), lane))
             .collect();
-        let jobs = vec!["x", "y", "x", "y", "x"];
+        let jobs = vec!["x", "y", "z", "x", "v", "y", "x"];
         let out = on_workers(&ctx, &lanes, jobs, |j| j, |_, w, j| (j, w));
-        assert_eq!(out, vec![("x", 0), ("y", 1), ("x", 0), ("y", 1), ("x", 0)]);
+        assert_eq!(
+            out,
+            vec![
+                ("x", 0),
+                ("y", 1),
+                ("z", 0),
+                ("x", 0),
+                ("v", 1),
+                ("y", 1),
+                ("x", 0)
+            ]
+        );
     }
 }

@@ -3,6 +3,8 @@
 //! installed for them; Chromium (the browser step) and Go (the Go step) are found on the
 //! PATH or, on a Debian machine where we are root, installed with apt-get, announced first
 //! (unless `GOROUTINES_BOOK_NO_INSTALL` forbids it: then they are only looked for).
+//! A run starts those installs in the background at its beginning ([`prefetch`]); the step
+//! that needs the tool waits for it.
 //!
 //! mdbook is pinned to 0.4.51 because mdbook-admonish 1.20.0 fails with mdbook 0.5
 //! ("Unable to parse the input", mdbook-admonish issue #233) and warns on 0.4.52.
@@ -92,7 +94,7 @@ pub fn announce() {
         if refused.is_none() {
             eprintln!(
                 "note: {} is not on the PATH; {} needs it: Debian's {} package will be \
-                 installed with apt-get",
+                 installed with apt-get, in the background from the start of the run",
                 t.names[0], t.purpose, t.package
             );
         } else {
@@ -137,11 +139,50 @@ fn root_with_apt_get() -> bool {
     root_user && std::path::Path::new("/usr/bin/apt-get").exists()
 }
 
+/// The background installs (see [`crate::background`]) of those of `tools` that are
+/// missing, if installing is allowed here: one chain, as apt-get takes a lock.
+pub fn prefetch(tools: &[&External], log_dir: &std::path::Path) -> Vec<crate::background::Job> {
+    if install_refused().is_some() {
+        return vec![];
+    }
+    tools
+        .iter()
+        .filter(|t| on_path(t.names).is_none())
+        .map(|t| {
+            let mut cmd = Command::new("sh");
+            // As in the foreground: if the package lists are stale, update them and retry.
+            cmd.env("DEBIAN_FRONTEND", "noninteractive").args([
+                "-c",
+                "apt-get install -y -q --no-install-recommends \"$1\" \
+                 || { apt-get update -q && apt-get install -y -q --no-install-recommends \"$1\"; }",
+                "apt-get",
+                t.package,
+            ]);
+            crate::background::Job {
+                name: t.package,
+                cmd,
+                limit: APT_LIMIT * 2,
+                log: log_dir.join(format!("{}.log", t.package)),
+            }
+        })
+        .collect()
+}
+
 /// The first of `names` on the PATH. When none is there and this is a Debian machine where
-/// we are root (as in CI here) and installing is not forbidden, Debian's `package` is installed first, announced as being
-/// for `purpose`, with apt-get's progress shown. None when it is still missing: the caller
-/// reports the step as not run.
+/// we are root (as in CI here) and installing is not forbidden, Debian's `package` is
+/// installed: by the background install the run started, if it did (waited for here), else
+/// now, announced as being for `purpose`, with apt-get's progress shown (also after a
+/// background install that failed). None when it is still missing: the caller reports the
+/// step as not run.
 pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<Option<PathBuf>> {
+    // Started only if the tool was missing at the start of the run: say how it went.
+    if let Some(done) = crate::background::board().wait(package) {
+        eprintln!(
+            "  {purpose} needs {}: Debian's {package} package {}",
+            names[0],
+            done.describe(|p| p.display().to_string())
+        );
+    }
     if let Some(p) = on_path(names) {
         return Ok(Some(p));
     }

@@ -276,6 +276,7 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
         selected: select(&all, options)?,
         hung: Default::default(),
     };
+    start_installs(&run);
     let mut book_built = false;
     let mut breaks_summary = None;
     for step in Step::ALL.into_iter().skip(1) {
@@ -300,6 +301,29 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
         }
     }
     report.finish(started, breaks_summary)
+}
+
+/// Starts in the background the installs that the steps this run wants will need (see
+/// [`crate::background`]): Go (citations and the Go step) and Chromium (the browser step)
+/// with apt-get, one after the other; cargo-mutants with cargo, at low priority, beside
+/// them. Each step waits for its own.
+fn start_installs(run: &Run) {
+    let o = run.options;
+    let mut apt = Vec::new();
+    if o.wants(Step::Citations) || o.wants(Step::Go) {
+        apt.push(&crate::tools::GO);
+    }
+    if o.wants(Step::Browser) {
+        apt.push(&crate::tools::CHROMIUM);
+    }
+    let board = crate::background::board();
+    board.start(crate::tools::prefetch(
+        &apt,
+        &run.ctx.target().join("tools"),
+    ));
+    if o.wants(Step::Mutants) {
+        board.start(mutants::prefetch(run).into_iter().collect());
+    }
 }
 
 /// The listings this run checks: those `--listing` names, else all. Listings that were

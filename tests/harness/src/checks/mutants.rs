@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::declaration::Listing;
 use crate::process::{self, Ending};
 use anyhow::{Context, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -59,7 +59,7 @@ pub fn check(run: &Run) -> Result<Problems> {
 }
 
 fn mutate(ctx: &Ctx, l: &Listing, survivors: &[String]) -> Result<Problems> {
-    let tool = install()?;
+    let tool = install(ctx)?;
     let scratch = ctx.target().join("mutants");
     let copy = crate::copy::copy(ctx, l, &scratch.join("src"))?;
     let out_dir = scratch.join("out").join(&l.package);
@@ -132,8 +132,9 @@ fn verdict(who: &str, missed: &[String], timeouts: &[String], survivors: &[Strin
     p
 }
 
-/// The pinned cargo-mutants, installed into the tools cache on first use.
-fn install() -> Result<PathBuf> {
+/// Where the pinned cargo-mutants is installed (the tools cache): its `--root` and its
+/// executable.
+fn location() -> Result<(PathBuf, PathBuf)> {
     let base = match std::env::var_os("GOROUTINES_BOOK_TOOLS") {
         Some(dir) => PathBuf::from(dir),
         None => {
@@ -147,13 +148,10 @@ fn install() -> Result<PathBuf> {
     };
     let root = base.join(format!("cargo-mutants-{VERSION}"));
     let exe = root.join("bin").join("cargo-mutants");
-    if exe.is_file() {
-        return Ok(exe);
-    }
-    eprintln!(
-        "  installing cargo-mutants {VERSION} into {} (once per machine, a few minutes)",
-        root.display()
-    );
+    Ok((root, exe))
+}
+
+fn install_command(root: &Path) -> Command {
     let mut cmd = process::cargo();
     cmd.args([
         "install",
@@ -163,8 +161,50 @@ fn install() -> Result<PathBuf> {
         "cargo-mutants",
         "--root",
     ])
-    .arg(&root);
-    let ending = process::stream(&mut cmd, crate::cargo::BUILD_LIMIT)?;
+    .arg(root);
+    cmd
+}
+
+/// The install of cargo-mutants, to start in the background at the beginning of a run
+/// (at low priority: it takes the cycles the first steps leave idle), when this run will
+/// need it and it is not installed yet.
+pub fn prefetch(run: &Run) -> Option<crate::background::Job> {
+    if !run.selected.iter().any(|l| l.claim.mutants().is_some()) {
+        return None;
+    }
+    let (root, exe) = location().ok()?;
+    if exe.is_file() {
+        return None;
+    }
+    Some(crate::background::Job {
+        name: "cargo-mutants",
+        cmd: crate::background::low_priority(install_command(&root)),
+        limit: crate::cargo::BUILD_LIMIT,
+        log: run.ctx.target().join("tools").join("cargo-mutants.log"),
+    })
+}
+
+/// The pinned cargo-mutants, installed into the tools cache on first use (or by the run's
+/// background install, waited for here).
+fn install(ctx: &Ctx) -> Result<PathBuf> {
+    let (root, exe) = location()?;
+    if exe.is_file() {
+        return Ok(exe);
+    }
+    if let Some(done) = crate::background::board().wait("cargo-mutants") {
+        eprintln!(
+            "  cargo-mutants {VERSION}: {}",
+            done.describe(|p| ctx.rel(p))
+        );
+        if exe.is_file() {
+            return Ok(exe);
+        }
+    }
+    eprintln!(
+        "  installing cargo-mutants {VERSION} into {} (once per machine, a few minutes)",
+        root.display()
+    );
+    let ending = process::stream(&mut install_command(&root), crate::cargo::BUILD_LIMIT)?;
     anyhow::ensure!(
         ending.is_success() && exe.is_file(),
         "installing cargo-mutants {VERSION} failed"
