@@ -8,7 +8,8 @@
 //! checks depend on), `normalize`, `diff`, `mdbook` and `tools` (the book tools), `cite`
 //! (`{{#cite}}`: read, looked up in the pinned sources, rendered), `expected` (output
 //! comparison) and `checks` (the steps of `cargo xtask test`, one file or folder each,
-//! the Go side in `checks/go/`, and their runner).
+//! the Go side in `checks/go/`, and their runner), `background` (tool installs started at
+//! the beginning of a run, waited for by the step that needs one).
 //!
 //! What several steps share lives outside `checks`, so that no step reaches into
 //! another: `copy` (a listing copied out as a reader gets it), `run_program` (a listing's
