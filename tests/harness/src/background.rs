@@ -35,17 +35,17 @@ pub struct Done {
 }
 
 impl Done {
-    /// "installed in the background in 41 s (log: target/tools/chromium.log)".
+    /// "done in the background in 41 s (log: target/tools/chromium.log)".
     pub fn describe(&self, rel: impl Fn(&std::path::Path) -> String) -> String {
         if self.ok {
             format!(
-                "installed in the background in {} s (log: {})",
+                "done in the background in {} s (log: {})",
                 self.elapsed.as_secs(),
                 rel(&self.log)
             )
         } else {
             format!(
-                "the background install failed: {} (log: {})",
+                "failed in the background: {} (log: {})",
                 self.why,
                 rel(&self.log)
             )
@@ -87,6 +87,14 @@ impl Board {
                 self.ended.notify_all();
             }
         });
+    }
+
+    /// Waits for every job started to end (so that none outlives the run).
+    pub fn wait_all(&self) {
+        let mut state = self.jobs.lock().expect("background jobs");
+        while state.values().any(Option::is_none) {
+            state = self.ended.wait(state).expect("background jobs");
+        }
     }
 
     /// Waits for the job called `name` to end. None: no such job was started.
@@ -200,10 +208,11 @@ mod tests {
         assert!(
             failed
                 .describe(|p| p.display().to_string())
-                .contains("failed: it exited with exit status: 100")
+                .contains("failed in the background: it exited with exit status: 100")
         );
         assert!(board.wait("a").is_some_and(|d| d.ok));
         assert!(board.wait("never-started").is_none());
+        board.wait_all();
     }
 
     #[test]

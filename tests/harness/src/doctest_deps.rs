@@ -6,6 +6,9 @@ use crate::cache::Hasher;
 use crate::context::Ctx;
 use anyhow::Result;
 
+/// The name steps wait for the background build by (see [`prefetch`]).
+pub const PREFETCH: &str = "the doctest crate's dependencies";
+
 /// What the book's code compiles against: the lock file, the doctest crate, and the
 /// listings it depends on as libraries.
 pub fn dependencies(ctx: &Ctx) -> Hasher {
@@ -56,4 +59,34 @@ pub fn reset_target_on_new_dependencies(ctx: &Ctx) -> Result<()> {
         crate::files::write_if_changed(&stamp, key.as_bytes())?;
     }
     Ok(())
+}
+
+/// On a machine whose doctest target directory holds no build for the current dependency
+/// set, the build of those dependencies, to run in the background at low priority from the
+/// start of the run (see [`crate::background`]): skeptic, many steps later, then builds
+/// only the book's blocks. Without `BOOK_MARKDOWN_DIR` the doctest crate has no tests, so
+/// this builds the dependencies alone.
+pub fn prefetch(ctx: &Ctx) -> Result<Option<crate::background::Job>> {
+    reset_target_on_new_dependencies(ctx)?;
+    let dir = ctx.target().join("doctest");
+    if dir.join("debug/deps").is_dir() {
+        return Ok(None);
+    }
+    let mut cmd = crate::process::cargo();
+    cmd.current_dir(&ctx.root)
+        .env_remove("BOOK_MARKDOWN_DIR")
+        .args([
+            "test",
+            "--no-run",
+            "--package",
+            "book-doctest",
+            "--target-dir",
+        ])
+        .arg(&dir);
+    Ok(Some(crate::background::Job {
+        name: PREFETCH,
+        cmd: crate::background::low_priority(cmd),
+        limit: crate::cargo::BUILD_LIMIT,
+        log: ctx.target().join("tools/doctest-dependencies.log"),
+    }))
 }

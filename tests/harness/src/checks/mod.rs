@@ -300,13 +300,15 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
             book_built = ok || book::built();
         }
     }
+    // Nothing started in the background outlives the run.
+    crate::background::board().wait_all();
     report.finish(started, breaks_summary)
 }
 
 /// Starts in the background the installs that the steps this run wants will need (see
 /// [`crate::background`]): Go (citations and the Go step) and Chromium (the browser step)
-/// with apt-get, one after the other; cargo-mutants with cargo, at low priority, beside
-/// them. Each step waits for its own.
+/// with apt-get, one after the other; beside them, at low priority, cargo-mutants with
+/// cargo and the doctest crate's dependencies. Each step waits for its own.
 fn start_installs(run: &Run) {
     let o = run.options;
     let mut apt = Vec::new();
@@ -321,9 +323,19 @@ fn start_installs(run: &Run) {
         &apt,
         &run.ctx.target().join("tools"),
     ));
+    // The low-priority builds form one chain: they only fill idle cycles.
+    let mut builds: Vec<_> = Vec::new();
     if o.wants(Step::Mutants) {
-        board.start(mutants::prefetch(run).into_iter().collect());
+        builds.extend(mutants::prefetch(run));
     }
+    if o.wants(Step::Skeptic) {
+        match crate::doctest_deps::prefetch(run.ctx) {
+            Ok(job) => builds.extend(job),
+            // The skeptic step meets the same problem and reports it.
+            Err(e) => eprintln!("note: the doctest dependencies are not built ahead: {e:#}"),
+        }
+    }
+    board.start(builds);
 }
 
 /// The listings this run checks: those `--listing` names, else all. Listings that were

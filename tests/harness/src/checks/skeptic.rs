@@ -37,6 +37,13 @@ pub fn check(run: &Run) -> Result<Problems> {
         eprintln!("  skeptic: the book's code and dependencies are unchanged since it last passed");
         return passed.save(run.options.is_full()).map(|_| p);
     }
+    if let Some(done) = crate::background::board().wait(crate::doctest_deps::PREFETCH) {
+        eprintln!(
+            "  {}: {}",
+            crate::doctest_deps::PREFETCH,
+            done.describe(|p| ctx.rel(p))
+        );
+    }
     crate::doctest_deps::reset_target_on_new_dependencies(ctx)?;
     let mut cmd = process::cargo();
     cmd.current_dir(&ctx.root)
