@@ -79,26 +79,7 @@ pub fn schedule(
     let loom = schedule::loom_version(&ctx.root)?;
     let want = l.kind().facts().loom;
     if want == LoomVerdict::Passes {
-        let build = cargo::json(&mut command(dir, loom_target))?;
-        anyhow::ensure!(
-            build.success(),
-            "building the loom model failed:\n{}",
-            build.report()
-        );
-        let out = run_binary_with(model, dir, &build, &[("LOOM_LOG", "loom::model=info")])?
-            .with_context(|| format!("no test named `{model}` exists under --cfg loom"))?;
-        let got = outcome(out.success(), &out.both());
-        return Ok(match (got, schedule::probe::explored(&out.stdout)) {
-            (Outcome::Passed, Some(executions)) => Ok(Record::Explored {
-                model: model.into(),
-                loom,
-                executions,
-            }),
-            (Outcome::Passed, None) => {
-                Err("loom printed no count of the executions it explored".into())
-            }
-            (other, _) => Err(other.reader(model)),
-        });
+        return explored(dir, loom_target, model, loom);
     }
     let probed = crate::copy::copy_dir_as_workspace(ctx, dir, &work.join("probe"))?;
     schedule::use_probe(&ctx.root, &probed.join("Cargo.toml"))?;
@@ -155,6 +136,35 @@ pub fn schedule(
         ending,
         summary,
     })))
+}
+
+/// A passing model's record: how many executions loom explored, from its own LOOM_LOG line.
+fn explored(
+    dir: &Path,
+    loom_target: &Path,
+    model: &str,
+    loom: String,
+) -> Result<std::result::Result<Record, String>> {
+    let build = cargo::json(&mut command(dir, loom_target))?;
+    anyhow::ensure!(
+        build.success(),
+        "building the loom model failed:\n{}",
+        build.report()
+    );
+    let out = run_binary_with(model, dir, &build, &[("LOOM_LOG", "loom::model=info")])?
+        .with_context(|| format!("no test named `{model}` exists under --cfg loom"))?;
+    let got = outcome(out.success(), &out.both());
+    Ok(match (got, schedule::probe::explored(&out.stdout)) {
+        (Outcome::Passed, Some(executions)) => Ok(Record::Explored {
+            model: model.into(),
+            loom,
+            executions,
+        }),
+        (Outcome::Passed, None) => {
+            Err("loom printed no count of the executions it explored".into())
+        }
+        (other, _) => Err(other.reader(model)),
+    })
 }
 
 /// How a loom model ended, read from its test binary's output.

@@ -26,6 +26,8 @@ mod cache;
 mod cargo;
 mod checks;
 mod cite;
+#[cfg(test)]
+mod code_size;
 mod compile_fail;
 mod context;
 mod copy;

@@ -193,17 +193,15 @@ pub fn prefetch(run: &Run) -> Option<crate::background::Job> {
 /// background install, waited for here).
 fn install(ctx: &Ctx) -> Result<PathBuf> {
     let (root, exe) = location()?;
-    if exe.is_file() {
-        return Ok(exe);
-    }
+    // Started only if it was missing at the start of the run: say how it went.
     if let Some(done) = crate::background::board().wait("cargo-mutants") {
         eprintln!(
             "  cargo-mutants {VERSION}: {}",
             done.describe(|p| ctx.rel(p))
         );
-        if exe.is_file() {
-            return Ok(exe);
-        }
+    }
+    if exe.is_file() {
+        return Ok(exe);
     }
     eprintln!(
         "  installing cargo-mutants {VERSION} into {} (once per machine, a few minutes)",

@@ -13,6 +13,7 @@
 //! (case included), and not in the middle of a word.
 
 pub mod go_src;
+pub mod html_text;
 pub mod parse;
 pub mod render;
 pub mod rust_src;
