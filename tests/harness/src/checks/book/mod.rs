@@ -277,11 +277,29 @@ fn html(ctx: &Ctx) -> Result<Problems> {
             .chain(attribute_values(text, "src"))
         {
             if let Some(problem) = broken_link(&html_root, page, &href, &ids) {
-                problems.push(format!("{rel}: broken link `{href}`: {problem}"));
+                problems.push(format!(
+                    "{}: broken link `{href}`: {problem}",
+                    source_of(ctx, page)
+                ));
             }
         }
     }
     Ok(problems)
+}
+
+/// A built page named for a message: by the chapter file it was built from, where there is
+/// one (that is the file to fix), else as built.
+fn source_of(ctx: &Ctx, page: &Path) -> String {
+    let built = ctx.rel(page);
+    let Ok(rel) = page.strip_prefix(ctx.html()) else {
+        return built;
+    };
+    let md = ctx.src.join(rel).with_extension("md");
+    if md.is_file() {
+        format!("{} (built as {built})", ctx.rel(&md))
+    } else {
+        built
+    }
 }
 
 /// Why a link from `page` does not resolve, if it does not.
@@ -342,6 +360,23 @@ fn normalize(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod unit {
     use super::*;
+
+    #[test]
+    fn a_page_is_named_by_its_chapter_file() {
+        let ctx = Ctx::discover().unwrap();
+        let page = ctx
+            .html()
+            .join("ch03-goroutines-precisely/01-definition.html");
+        assert_eq!(
+            source_of(&ctx, &page),
+            "src/ch03-goroutines-precisely/01-definition.md (built as book/html/ch03-goroutines-precisely/01-definition.html)"
+        );
+        // A page mdBook makes itself has no chapter file.
+        assert_eq!(
+            source_of(&ctx, &ctx.html().join("print.html")),
+            "book/html/print.html"
+        );
+    }
 
     #[test]
     fn timings_in_prose_are_found() {
