@@ -158,17 +158,7 @@ pub fn low_priority(cmd: Command) -> Command {
     }
     let mut nice = Command::new("/usr/bin/nice");
     nice.args(["-n", "19"]).arg(cmd.get_program());
-    nice.args(cmd.get_args());
-    for (k, v) in cmd.get_envs() {
-        match v {
-            Some(v) => nice.env(k, v),
-            None => nice.env_remove(k),
-        };
-    }
-    if let Some(dir) = cmd.get_current_dir() {
-        nice.current_dir(dir);
-    }
-    nice
+    process::with_rest_of(nice, &cmd)
 }
 
 #[cfg(test)]

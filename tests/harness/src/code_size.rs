@@ -1,28 +1,10 @@
 //! The harness's own size rules, checked by its tests: no module over 500 lines and no
 //! function over 80, so that each module keeps one job and each function reads at once.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const MODULE_LINES: usize = 500;
 const FUNCTION_LINES: usize = 80;
-
-/// Every `.rs` file under `dir`.
-fn sources(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// The functions of a rustfmt-formatted file longer than `limit` lines: name and length.
 /// A function runs from its `fn` line to the first `}` at the same indentation.
@@ -67,7 +49,7 @@ fn long_functions(text: &str, limit: usize) -> Vec<(String, usize)> {
 fn no_module_over_500_lines_and_no_function_over_80() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut found = Vec::new();
-    for file in sources(&src) {
+    for file in crate::mdbook::walk(&src, "rs").unwrap() {
         let text = std::fs::read_to_string(&file).unwrap();
         let rel = file.strip_prefix(&src).unwrap().display().to_string();
         let n = text.lines().count();

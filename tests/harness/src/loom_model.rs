@@ -107,10 +107,9 @@ pub fn schedule(
     // Each source file the steps name, read once (every step looks its line up).
     let mut sources = std::collections::BTreeMap::new();
     for s in &steps {
-        if !sources.contains_key(&s.file) {
-            let text = fs_err::read_to_string(probed.join(&s.file)).ok();
-            sources.insert(s.file.clone(), text);
-        }
+        sources
+            .entry(s.file.clone())
+            .or_insert_with(|| fs_err::read_to_string(probed.join(&s.file)).ok());
     }
     let source = |file: &str| sources.get(file).cloned().flatten();
     let reduced = schedule::reduce::reduce(&steps, &source)?;

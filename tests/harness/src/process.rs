@@ -159,18 +159,23 @@ fn kill_group(_pgid: u32) {
 }
 
 fn copy_command(cmd: &Command) -> Command {
-    let mut copy = Command::new(cmd.get_program());
-    copy.args(cmd.get_args());
-    for (k, v) in cmd.get_envs() {
+    with_rest_of(Command::new(cmd.get_program()), cmd)
+}
+
+/// `to`, given `from`'s arguments, environment and folder: `from` rebuilt (std's Command
+/// can't be cloned), or run through another program (`nice -n 19 cargo …`).
+pub fn with_rest_of(mut to: Command, from: &Command) -> Command {
+    to.args(from.get_args());
+    for (k, v) in from.get_envs() {
         match v {
-            Some(v) => copy.env(k, v),
-            None => copy.env_remove(k),
+            Some(v) => to.env(k, v),
+            None => to.env_remove(k),
         };
     }
-    if let Some(dir) = cmd.get_current_dir() {
-        copy.current_dir(dir);
+    if let Some(dir) = from.get_current_dir() {
+        to.current_dir(dir);
     }
-    copy
+    to
 }
 
 fn spawn_in_group(cmd: &Command, captured: bool) -> Result<Box<dyn ChildWrapper>> {

@@ -91,34 +91,15 @@ pub fn on_workers<J: Send, R: Send>(
     package: impl Fn(&J) -> &str,
     f: impl Fn(&Worker, usize, J) -> R + Sync,
 ) -> Vec<R> {
-    let mut queues: Vec<Vec<(usize, J)>> = (0..LANES).map(|_| Vec::new()).collect();
-    for (i, job) in jobs.into_iter().enumerate() {
-        let lane = lanes.get(package(&job)).copied().unwrap_or(0) % LANES;
-        queues[lane].push((i, job));
-    }
-    let f = &f;
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = queues
-            .into_iter()
-            .enumerate()
-            .map(|(lane, queue)| {
-                scope.spawn(move || {
-                    let w = lane % crate::parallel::WORKERS;
-                    let worker = Worker::new(ctx, w);
-                    queue
-                        .into_iter()
-                        .map(|(i, job)| (i, f(&worker, w, job)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a scratch worker panicked"))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+    crate::parallel::in_lanes(
+        LANES,
+        jobs,
+        |job| lanes.get(package(job)).copied().unwrap_or(0),
+        |lane, job| {
+            let w = lane % crate::parallel::WORKERS;
+            f(&Worker::new(ctx, w), w, job)
+        },
+    )
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ pub const TOOLS: &[(&str, &str)] = &[("mdbook", "0.4.51"), ("mdbook-admonish", "
 /// whose tool is missing is NOT RUN (and fails the run under CI).
 pub const NO_INSTALL: &str = "GOROUTINES_BOOK_NO_INSTALL";
 
+/// `apt-get install` of one package (named after these), non-interactive and minimal.
+const APT_INSTALL: [&str; 4] = ["install", "-y", "-q", "--no-install-recommends"];
+
 /// How long one apt-get command (an update, or installing Chromium or Go) may take.
 const APT_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
@@ -151,13 +154,10 @@ pub fn prefetch(tools: &[&External], log_dir: &std::path::Path) -> Vec<crate::ba
         .map(|t| {
             let mut cmd = Command::new("sh");
             // As in the foreground: if the package lists are stale, update them and retry.
-            cmd.env("DEBIAN_FRONTEND", "noninteractive").args([
-                "-c",
-                "apt-get install -y -q --no-install-recommends \"$1\" \
-                 || { apt-get update -q && apt-get install -y -q --no-install-recommends \"$1\"; }",
-                "apt-get",
-                t.package,
-            ]);
+            let install = format!("apt-get {} \"$1\"", APT_INSTALL.join(" "));
+            let script = format!("{install} || {{ apt-get update -q && {install}; }}");
+            cmd.env("DEBIAN_FRONTEND", "noninteractive")
+                .args(["-c", &script, "apt-get", t.package]);
             crate::background::Job {
                 name: t.package,
                 cmd,
@@ -192,13 +192,10 @@ pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<O
             names[0]
         );
         let mut install = Command::new("apt-get");
-        install.env("DEBIAN_FRONTEND", "noninteractive").args([
-            "install",
-            "-y",
-            "-q",
-            "--no-install-recommends",
-            package,
-        ]);
+        install
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(APT_INSTALL)
+            .arg(package);
         // apt-get under a limit that kills its process group, as every command here.
         let ok = |ending| matches!(ending, crate::process::Ending::Exited(s) if s.success());
         if !ok(crate::process::stream(&mut install, APT_LIMIT)?) {

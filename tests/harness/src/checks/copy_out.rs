@@ -32,7 +32,7 @@ pub fn check(run: &Run) -> Result<Problems> {
             "  {unchanged} listing(s) unchanged since their copy last built: not copied again"
         );
     }
-    // Each listing on its scratch worker, two at a time: the copy and its build are the
+    // Each listing on its scratch worker's lane: the copy and its build are the
     // ones the breaks step then edits and rebuilds.
     let lanes = crate::scratch::lanes(run.all);
     let outcomes = crate::scratch::on_workers(

@@ -3,8 +3,8 @@
 //! the one check it names is run, and that check must fail.
 //! The failure, as the reader's own command prints it (normalised: no thread ids, ports or
 //! machine paths), is recorded in `breaks/<id>.txt` beside the listing (with `--bless`) and
-//! compared whole on every run: it is what the book's "Break it" box shows. Breaks run two
-//! at a time, on the scratch workers the copy-out step built each listing on.
+//! compared whole on every run: it is what the book's "Break it" box shows. Breaks run on
+//! the scratch workers the copy-out step built each listing on, two lanes per worker.
 //!
 //! Coverage is checked too: a listing that fixes a bug, shows a bug, has a loom model or
 //! has tests must have the breaks that prove each of those checks can fail.

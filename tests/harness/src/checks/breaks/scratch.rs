@@ -24,16 +24,11 @@ pub(super) enum Verdict {
 pub(super) struct Scratch<'a> {
     ctx: &'a Ctx,
     worker: &'a Worker,
-    target: &'a Path,
 }
 
 impl<'a> Scratch<'a> {
     pub(super) fn new(ctx: &'a Ctx, worker: &'a Worker) -> Self {
-        Scratch {
-            ctx,
-            worker,
-            target: &worker.target,
-        }
+        Scratch { ctx, worker }
     }
 
     /// A fresh copy of the listing with the break applied; the copy's folder.
@@ -102,7 +97,7 @@ impl<'a> Scratch<'a> {
                 })
             }
             Fails::Loom => {
-                let mut cmd = crate::loom_model::command(copy, &self.target.join("loom"));
+                let mut cmd = crate::loom_model::command(copy, &self.worker.target.join("loom"));
                 let build = cargo::json(&mut cmd)?;
                 built(&build, copy, |_| Some(()))?;
                 let (outcome, model) = crate::loom_model::outcome_of(&copied, copy, &build)?;
@@ -141,14 +136,14 @@ impl<'a> Scratch<'a> {
     fn schedule_verdict(&self, l: &Listing, copied: &Listing, copy: &Path) -> Result<Verdict> {
         let recorded = fs_err::read_to_string(l.dir.join(crate::schedule::FILE))
             .context("the listing's recorded schedule")?;
-        let work = self.target.join("schedules");
+        let work = self.worker.target.join("schedules");
         use crate::schedule::Record;
         Ok(
             match crate::loom_model::schedule(
                 self.ctx,
                 copied,
                 copy,
-                &self.target.join("loom"),
+                &self.worker.target.join("loom"),
                 &work,
             )? {
                 // The model no longer ends as drawn: what loom says instead.

@@ -114,37 +114,17 @@ fn theme_key(ctx: &Ctx, chromium: &Path) -> Result<Hasher> {
     Ok(theme)
 }
 
-/// Checks the pages, two browsers at a time: this machine has two cores.
+/// Checks the pages, two browsers at a time (this machine has two cores), each worker's
+/// browser with a profile of its own.
 fn check_pages(
     ctx: &Ctx,
     chromium: &Path,
     work: &Path,
     pages: &[PathBuf],
 ) -> Vec<(PathBuf, Result<Checked>)> {
-    std::thread::scope(|s| {
-        let halves: Vec<Vec<PathBuf>> = vec![
-            pages.iter().step_by(2).cloned().collect(),
-            pages.iter().skip(1).step_by(2).cloned().collect(),
-        ];
-        let handles: Vec<_> = halves
-            .into_iter()
-            .enumerate()
-            .map(|(n, half)| {
-                let profile = work.join(format!("profile-{n}"));
-                s.spawn(move || {
-                    half.into_iter()
-                        .map(|page| {
-                            let r = check_page(ctx, chromium, &profile, &page);
-                            (page, r)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("browser thread"))
-            .collect()
+    crate::parallel::map_on(pages, |worker, page| {
+        let profile = work.join(format!("profile-{worker}"));
+        (page.clone(), check_page(ctx, chromium, &profile, page))
     })
 }
 
