@@ -38,20 +38,26 @@ pub fn dependencies(ctx: &Ctx) -> Hasher {
 }
 
 /// `mdbook test` hands rustdoc the whole deps directory of target/doctest; after the
-/// doctest crate's dependencies change, cargo leaves the old builds there and rustdoc stops
-/// with E0464 (two candidates for one crate). So that directory starts afresh whenever
-/// the dependency set changes.
+/// doctest crate's dependencies change, or how they are built (the workspace's profiles,
+/// cargo's config), cargo leaves the old builds there and rustdoc stops with E0464 (two
+/// candidates for one crate). So that directory starts afresh whenever either changes.
 pub fn reset_target_on_new_dependencies(ctx: &Ctx) -> Result<()> {
     let dir = ctx.target().join("doctest");
     let mut h = Hasher::default();
-    h.file(&ctx.root, &ctx.root.join("tests/doctest/Cargo.toml"))
-        .file(&ctx.root, &ctx.root.join("Cargo.lock"));
+    for f in [
+        "tests/doctest/Cargo.toml",
+        "Cargo.lock",
+        "Cargo.toml",
+        ".cargo/config.toml",
+    ] {
+        h.file(&ctx.root, &ctx.root.join(f));
+    }
     let key = h.finish();
     let stamp = dir.join("dependencies-key");
     if fs_err::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
         if dir.join("debug").exists() {
             eprintln!(
-                "  the doctest dependencies changed: rebuilding {} from scratch",
+                "  the doctest dependencies, or how they are built, changed: rebuilding {} from scratch",
                 ctx.rel(&dir)
             );
             fs_err::remove_dir_all(dir.join("debug"))?;
