@@ -17,7 +17,7 @@ pub const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
 /// A cargo command with `--message-format=json` added, run under [`BUILD_LIMIT`].
 pub fn json(cmd: &mut Command) -> Result<Build> {
     cmd.arg("--message-format=json");
-    eprintln!("  $ {}", process::describe(cmd));
+    say!("  $ {}", process::describe(cmd));
     let run = process::run(cmd, BUILD_LIMIT)?;
     Ok(Build::read(run))
 }

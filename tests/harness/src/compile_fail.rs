@@ -80,7 +80,7 @@ pub fn compile_errors(ctx: &Ctx, l: &Listing, build: &Build, bless: bool) -> Res
             &l.output_file(),
             format!("{}\n", rendered.trim_end()).as_bytes(),
         )?;
-        eprintln!("  recorded {}", ctx.rel(&l.output_file()));
+        say!("  recorded {}", ctx.rel(&l.output_file()));
     } else if shown.trim_end() != rendered.trim_end() {
         p.push(format!(
             "{}: the book shows these compiler errors, but rustc now says something else:\n{}",

@@ -82,7 +82,7 @@ impl Ctx {
                 })
                 .map(|m| m.target_directory.into_std_path_buf())
                 .unwrap_or_else(|e| {
-                    eprintln!("warning: cargo metadata failed ({e:#}); using target/");
+                    say!("warning: cargo metadata failed ({e:#}); using target/");
                     self.root.join("target")
                 })
         })

@@ -56,7 +56,7 @@ pub fn reset_target_on_new_dependencies(ctx: &Ctx) -> Result<()> {
     let stamp = dir.join("dependencies-key");
     if fs_err::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
         if dir.join("debug").exists() {
-            eprintln!(
+            say!(
                 "  the doctest dependencies, or how they are built, changed: rebuilding {} from scratch",
                 ctx.rel(&dir)
             );

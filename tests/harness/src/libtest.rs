@@ -112,16 +112,27 @@ pub fn failures(stdout: &str) -> String {
     }
 }
 
-/// Builds the test binaries of the listings (and, on a full run, the harness).
-pub fn build_tests(ctx: &Ctx, listings: &[&Listing], harness: bool) -> Result<Build> {
+/// The listings' programs and test binaries, in one cargo command. The outputs, tests and
+/// breaks steps each build through here with the selected listings, so cargo unifies the
+/// features the same way every time (the dev-dependencies' included, such as tokio's
+/// `test-util`): the first of them builds, the others find it built. Two commands (`build
+/// --bins`, then `test --no-run`) would build tokio and all that depends on it twice.
+pub fn build_listings(ctx: &Ctx, listings: &[&Listing]) -> Result<Build> {
     let mut cmd = process::cargo();
-    cmd.current_dir(&ctx.root).args(["test", "--no-run"]);
+    cmd.current_dir(&ctx.root)
+        .args(["build", "--bins", "--tests"]);
     for l in listings.iter().filter(|l| l.kind() != Kind::CompileFail) {
         cmd.args(["-p", &l.package]);
     }
-    if harness {
-        cmd.args(["-p", "book-harness"]);
-    }
+    cargo::json(&mut cmd)
+}
+
+/// The harness's own test binaries, built on their own: with the listings, the harness's
+/// dependencies would take the listings' features and build again.
+pub fn build_harness_tests(ctx: &Ctx) -> Result<Build> {
+    let mut cmd = process::cargo();
+    cmd.current_dir(&ctx.root)
+        .args(["test", "--no-run", "-p", "book-harness"]);
     cargo::json(&mut cmd)
 }
 

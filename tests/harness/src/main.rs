@@ -21,6 +21,9 @@
 //! copy-out builds and breaks then edit). The breaks step runs the check
 //! each break names through these same modules.
 
+// First, so that every module below can `say!`.
+#[macro_use]
+mod say;
 mod background;
 mod cache;
 mod cargo;
@@ -98,7 +101,7 @@ enum Command {
 fn main() {
     process::kill_groups_on_interrupt();
     if let Err(e) = run(Cli::parse()) {
-        eprintln!("error: {e:#}");
+        say!("error: {e:#}");
         std::process::exit(1);
     }
 }
@@ -110,7 +113,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Build => {
             let problems = mdbook::build(&ctx)?;
             for p in &problems {
-                eprintln!("  ✗ {p}");
+                say!("  ✗ {p}");
             }
             anyhow::ensure!(problems.is_empty(), "the book has problems (above)");
             Ok(())

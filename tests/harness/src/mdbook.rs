@@ -151,7 +151,7 @@ fn log_to_stderr() {
         }
         fn log(&self, r: &log::Record) {
             if self.enabled(r.metadata()) {
-                eprintln!("[{}] ({}): {}", r.level(), r.target(), r.args());
+                say!("[{}] ({}): {}", r.level(), r.target(), r.args());
             }
         }
         fn flush(&self) {}
@@ -168,7 +168,7 @@ const BUILD_LIMIT: Duration = Duration::from_secs(600);
 pub fn build(ctx: &Ctx) -> Result<Vec<String>> {
     let mut cmd = command(ctx)?;
     cmd.arg("build");
-    eprintln!("  $ {}", process::describe(&cmd));
+    say!("  $ {}", process::describe(&cmd));
     let out = process::run(&mut cmd, BUILD_LIMIT)?;
     Ok(problems(&out))
 }
@@ -221,17 +221,17 @@ pub fn serve(ctx: &Ctx, options: &ServeOptions) -> Result<()> {
             .env("MDBOOK_OUTPUT__HTML__SITE_URL", "/");
         let out = process::run(&mut cmd, BUILD_LIMIT)?;
         for line in logged_problems(&out.both()) {
-            eprintln!("  ✗ {line}");
+            say!("  ✗ {line}");
         }
         if !out.success() {
-            eprintln!(
+            say!(
                 "  ✗ the build {}; the pages built before stay served",
                 out.describe_ending()
             );
         }
         Ok(())
     };
-    eprintln!("building the book into {}", ctx.rel(&ctx.html()));
+    say!("building the book into {}", ctx.rel(&ctx.html()));
     serve_build()?;
 
     let runtime = tokio::runtime::Runtime::new()?;
@@ -241,7 +241,7 @@ pub fn serve(ctx: &Ctx, options: &ServeOptions) -> Result<()> {
         routes(&ctx.html(), reload.clone(), socket)?
     };
     runtime.spawn(server);
-    eprintln!(
+    say!(
         "serving the book at http://{address} (built in {:.0} s; Ctrl-C to stop); \
          edits to src/, listings/, theme/ and book.toml rebuild it and reload the page",
         started.elapsed().as_secs_f64()
@@ -275,7 +275,7 @@ pub fn serve(ctx: &Ctx, options: &ServeOptions) -> Result<()> {
                 Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
             }
         }
-        eprintln!("{} changed: rebuilding", ctx.rel(&changed));
+        say!("{} changed: rebuilding", ctx.rel(&changed));
         serve_build()?;
         // No page open is not an error.
         let _ = reload.send(());

@@ -21,16 +21,19 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
 pub fn map_on<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
+    let sink = crate::say::sink();
     std::thread::scope(|scope| {
         for worker in 0..WORKERS.min(items.len()) {
-            let (next, done, f) = (&next, &done, &f);
+            let (next, done, f, sink) = (&next, &done, &f, sink.clone());
             scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let r = f(worker, item);
-                    done.lock().expect("a worker panicked").push((i, r));
-                }
+                crate::say::with_sink(sink, || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        let r = f(worker, item);
+                        done.lock().expect("a worker panicked").push((i, r));
+                    }
+                })
             });
         }
     });
@@ -51,16 +54,20 @@ pub fn in_lanes<J: Send, R: Send>(
         queues[lane_of(&job) % lanes].push((i, job));
     }
     let f = &f;
+    let sink = crate::say::sink();
     let done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = queues
             .into_iter()
             .enumerate()
             .map(|(lane, queue)| {
+                let sink = sink.clone();
                 scope.spawn(move || {
-                    queue
-                        .into_iter()
-                        .map(|(i, job)| (i, f(lane, job)))
-                        .collect::<Vec<_>>()
+                    crate::say::with_sink(sink, || {
+                        queue
+                            .into_iter()
+                            .map(|(i, job)| (i, f(lane, job)))
+                            .collect::<Vec<_>>()
+                    })
                 })
             })
             .collect();

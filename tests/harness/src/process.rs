@@ -106,11 +106,11 @@ pub fn run_watching(cmd: &mut Command, limit: Duration, watch: Option<Watch>) ->
 
 /// Runs `cmd` with its output going to the terminal, killing its group after `limit`.
 pub fn stream(cmd: &mut Command, limit: Duration) -> Result<Ending> {
-    eprintln!("  $ {}", describe(cmd));
+    say!("  $ {}", describe(cmd));
     let mut child = spawn_in_group(cmd, false)?;
     let (ending, _) = wait_or_kill(&mut child, limit, None)?;
     if let Ending::TimedOut(limit) = ending {
-        eprintln!(
+        say!(
             "  killed after {} s, with its process group: {}",
             limit.as_secs(),
             describe(cmd)
@@ -141,7 +141,7 @@ pub fn kill_groups_on_interrupt() {
         for pgid in LIVE.lock().map(|l| l.clone()).unwrap_or_default() {
             kill_group(pgid);
         }
-        eprintln!("\ninterrupted: killed the commands still running");
+        say!("\ninterrupted: killed the commands still running");
         std::process::exit(130);
     });
 }

@@ -39,15 +39,28 @@ impl Worker {
     /// `cargo <args>` in a copy, building into this worker's target directory.
     pub fn cargo(&self, copy: &Path, args: &[&str]) -> Command {
         let mut cmd = process::cargo();
-        cmd.current_dir(copy)
-            .args(args)
-            .arg("--target-dir")
-            .arg(&self.target)
+        cmd.current_dir(copy).args(args);
+        self.build_here(&mut cmd);
+        cmd
+    }
+
+    /// Makes `cmd` (cargo, or a tool that runs it) build into this worker's target
+    /// directory, with the same profile as every other build there, so the dependencies
+    /// built for one listing serve the next.
+    pub fn build_here(&self, cmd: &mut Command) {
+        cmd.env("CARGO_TARGET_DIR", &self.target)
             // Scratch builds are thrown away: skip debug info, which is most of link time.
             .env("CARGO_PROFILE_DEV_DEBUG", "0")
             .env("CARGO_PROFILE_TEST_DEBUG", "0");
-        cmd
     }
+}
+
+/// The worker `package` always builds on (see [`lanes`]).
+pub fn worker_of(ctx: &Ctx, lanes: &BTreeMap<String, usize>, package: &str) -> Worker {
+    Worker::new(
+        ctx,
+        lanes.get(package).copied().unwrap_or(0) % crate::parallel::WORKERS,
+    )
 }
 
 /// Lanes per worker: one thread may build while the other waits on a run.

@@ -49,9 +49,10 @@ pub const GO: External = External {
 
 /// `cargo xtask install-tools`: everything `cargo xtask test` would install on first use.
 pub fn install_all() -> Result<()> {
-    eprintln!(
+    say!(
         "mdbook {} and mdbook-admonish {}: compiled into this harness, nothing to install",
-        TOOLS[0].1, TOOLS[1].1
+        TOOLS[0].1,
+        TOOLS[1].1
     );
     announce();
     for (tool, missing) in [
@@ -62,8 +63,8 @@ pub fn install_all() -> Result<()> {
         (&GO, "install Go 1.19; the Go step will report NOT RUN"),
     ] {
         match find_or_install(tool.names, tool.package, tool.purpose)? {
-            Some(p) => eprintln!("{}: {}", tool.names[0], p.display()),
-            None => eprintln!(
+            Some(p) => say!("{}: {}", tool.names[0], p.display()),
+            None => say!(
                 "{}: not found and not installable here ({missing})",
                 tool.names[0]
             ),
@@ -95,13 +96,15 @@ pub fn announce() {
     let refused = install_refused();
     for t in missing {
         if refused.is_none() {
-            eprintln!(
+            say!(
                 "note: {} is not on the PATH; {} needs it: Debian's {} package will be \
                  installed with apt-get, in the background from the start of the run",
-                t.names[0], t.purpose, t.package
+                t.names[0],
+                t.purpose,
+                t.package
             );
         } else {
-            eprintln!(
+            say!(
                 "note: {} is not on the PATH and will not be installed ({}); {} needs it \
                  and will report NOT RUN",
                 t.names[0],
@@ -177,7 +180,7 @@ pub fn prefetch(tools: &[&External], log_dir: &std::path::Path) -> Vec<crate::ba
 pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<Option<PathBuf>> {
     // Started only if the tool was missing at the start of the run: say how it went.
     if let Some(done) = crate::background::board().wait(package) {
-        eprintln!(
+        say!(
             "  {purpose} needs {}: Debian's {package} package {}",
             names[0],
             done.describe(|p| p.display().to_string())
@@ -187,7 +190,7 @@ pub fn find_or_install(names: &[&str], package: &str, purpose: &str) -> Result<O
         return Ok(Some(p));
     }
     if install_refused().is_none() {
-        eprintln!(
+        say!(
             "  {purpose} needs {}: installing Debian's {package} package (apt-get)",
             names[0]
         );

@@ -28,9 +28,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         }
     }
     if unchanged > 0 {
-        eprintln!(
-            "  {unchanged} listing(s) unchanged since their copy last built: not copied again"
-        );
+        say!("  {unchanged} listing(s) unchanged since their copy last built: not copied again");
     }
     // Each listing on its scratch worker's lane: the copy and its build are the
     // ones the breaks step then edits and rebuilds.

@@ -30,7 +30,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         .filter(|(_, key)| !passed.hit(key))
         .collect();
     if with_models.len() < total {
-        eprintln!(
+        say!(
             "  {} model(s) unchanged since they last ended as claimed: not run again",
             total - with_models.len()
         );
@@ -64,7 +64,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     }
     passed.save(run.options.is_full())?;
     if !slowest.1.is_empty() {
-        eprintln!(
+        say!(
             "  slowest loom model: {} in {:.2} s",
             slowest.1,
             slowest.0.as_secs_f64()

@@ -69,7 +69,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         }
     }
     passed.save(run.options.is_full())?;
-    eprintln!(
+    say!(
         "  mdbook test: {tested} blocks tested; chapters unchanged since they last passed were skipped"
     );
     Ok(p)
@@ -90,7 +90,7 @@ fn test_chapter(run: &Run, c: &Chapter) -> Result<Option<String>> {
     let mut cmd = crate::mdbook::command(ctx)?;
     cmd.args(["test", "--chapter", &c.page, "-L"])
         .arg(ctx.target().join("doctest/debug/deps"));
-    eprintln!("  $ {}", process::describe(&cmd));
+    say!("  $ {}", process::describe(&cmd));
     let out = process::run(&mut cmd, limits::MDBOOK_TEST_CHAPTER)?;
     // mdBook shows rustdoc's output only on failure, so there is nothing to count here;
     // that no block is skipped with `ignore` is checked on the expanded book.

@@ -112,6 +112,11 @@ impl Step {
         }
     }
 
+    /// The book step and the steps that read the built book: they run beside the breaks.
+    fn is_book_step(self) -> bool {
+        self == Step::Book || self.reads_built_book()
+    }
+
     fn title(self) -> &'static str {
         match self {
             Step::Declarations => "listing declarations and chapter references",
@@ -277,16 +282,73 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
         hung: Default::default(),
     };
     start_installs(&run);
-    let mut book_built = false;
     let mut breaks_summary = None;
+    let book_steps: Vec<Step> = Step::ALL
+        .into_iter()
+        .filter(|s| s.is_book_step() && options.wants(*s))
+        .collect();
     for step in Step::ALL.into_iter().skip(1) {
-        if !options.wants(step) {
+        if !options.wants(step) || step.is_book_step() {
             continue;
         }
+        if step == Step::Breaks && !book_steps.is_empty() {
+            breaks_beside_the_book(&run, &book_steps, &mut report, &mut breaks_summary);
+            continue;
+        }
+        report.step(step, &mut || run_step(step, &run, &mut breaks_summary));
+    }
+    if !options.wants(Step::Breaks) {
+        book_and_its_readers(&run, &book_steps, &mut report);
+    }
+    // Nothing started in the background outlives the run.
+    crate::background::board().wait_all();
+    report.finish(started, breaks_summary)
+}
+
+/// The breaks step, and beside it, on a thread of their own, the book and the steps that
+/// read it: they share no target directory with the breaks' scratch workers, and use the
+/// cores the breaks leave idle while they wait out a hang. The book steps' lines are held
+/// and printed when both are done, so neither's lines interleave with the other's.
+fn breaks_beside_the_book(
+    run: &Run,
+    book_steps: &[Step],
+    report: &mut Report,
+    breaks_summary: &mut Option<breaks::Summary>,
+) {
+    let names: Vec<String> = book_steps
+        .iter()
+        .filter_map(|s| Some(s.to_possible_value()?.get_name().to_string()))
+        .collect();
+    say!(
+        "\n(beside the breaks: {}; their lines follow the breaks')",
+        names.join(", ")
+    );
+    let (book_report, held) = std::thread::scope(|scope| {
+        let book = scope.spawn(|| {
+            crate::say::held(|| {
+                let mut r = Report::default();
+                book_and_its_readers(run, book_steps, &mut r);
+                r
+            })
+        });
+        report.step(Step::Breaks, &mut || {
+            run_step(Step::Breaks, run, breaks_summary)
+        });
+        book.join().expect("the book steps' thread panicked")
+    });
+    eprint!("{held}");
+    report.absorb(book_report);
+}
+
+/// The book step, then the steps that read the built book (`steps`, in order). A step
+/// that reads it builds it first when the book step itself was not asked for, and is
+/// not run when the book did not build.
+fn book_and_its_readers(run: &Run, steps: &[Step], report: &mut Report) {
+    let mut book_built = false;
+    for &step in steps {
         if step.reads_built_book() && !book_built {
-            // They read the built book: build it first (an --only run included).
-            if !options.wants(Step::Book) {
-                report.step(Step::Book, &mut || book::check(&run));
+            if !run.options.wants(Step::Book) {
+                report.step(Step::Book, &mut || book::check(run));
             }
             book_built = !report.failed_step(Step::Book) || book::built();
             if !book_built {
@@ -294,15 +356,12 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
                 continue;
             }
         }
-        let ok = report.step(step, &mut || run_step(step, &run, &mut breaks_summary));
+        let ok = report.step(step, &mut || run_step(step, run, &mut None));
         if step == Step::Book {
             // Problems in the book's content (prose, index) still let its pages be checked.
             book_built = ok || book::built();
         }
     }
-    // Nothing started in the background outlives the run.
-    crate::background::board().wait_all();
-    report.finish(started, breaks_summary)
 }
 
 /// Starts in the background the installs that the steps this run wants will need (see
@@ -332,7 +391,7 @@ fn start_installs(run: &Run) {
         match crate::doctest_deps::prefetch(run.ctx) {
             Ok(job) => builds.extend(job),
             // The skeptic step meets the same problem and reports it.
-            Err(e) => eprintln!("note: the doctest dependencies are not built ahead: {e:#}"),
+            Err(e) => say!("note: the doctest dependencies are not built ahead: {e:#}"),
         }
     }
     board.start(builds);

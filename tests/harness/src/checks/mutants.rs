@@ -1,14 +1,16 @@
 //! Mutation testing of the libraries meant to be depended on (a `library` listing that
 //! declares `[package.metadata.book.mutants]`): cargo-mutants changes the code one small
 //! edit at a time and every such mutant must make some test fail, but for the survivors
-//! the declaration names, each explained in the crate's tests. It runs on a scratch copy,
-//! cached by the listing's content like the breaks.
+//! the declaration names, each explained in the crate's tests. It runs on the listing's
+//! copy on its scratch worker (the one the copy-out step built, and cargo-mutants puts back
+//! as it was when it ends), cached by the listing's content like the breaks.
 
 use super::{Problems, Run};
 use crate::cache::{self, Hasher, Passed};
 use crate::context::Ctx;
 use crate::declaration::Listing;
 use crate::process::{self, Ending};
+use crate::scratch::Worker;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,6 +32,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         return Ok(vec![]);
     }
     let mut passed = Passed::load(ctx, "mutants", !run.options.no_cache);
+    let lanes = crate::scratch::lanes(run.all);
     let mut p = Vec::new();
     for (l, survivors) in libraries {
         let mut inputs = Hasher::default();
@@ -42,13 +45,14 @@ pub fn check(run: &Run) -> Result<Problems> {
         }
         let key = cache::key(&format!("mutants {}", l.id), &inputs);
         if passed.hit(&key) {
-            eprintln!(
+            say!(
                 "  {}: unchanged since every mutant was last accounted for",
                 l.package
             );
             continue;
         }
-        let problems = mutate(ctx, l, survivors)?;
+        let worker = crate::scratch::worker_of(ctx, &lanes, &l.package);
+        let problems = mutate(ctx, l, survivors, &worker)?;
         if problems.is_empty() {
             passed.pass(key)?;
         }
@@ -58,24 +62,27 @@ pub fn check(run: &Run) -> Result<Problems> {
     Ok(p)
 }
 
-fn mutate(ctx: &Ctx, l: &Listing, survivors: &[String]) -> Result<Problems> {
+/// cargo-mutants on `l`'s copy on `worker`, building in the worker's target directory,
+/// where the copy-out step built the listing and its dependencies. One copy, not a second
+/// one beside it: two copies of a crate share its build in a target directory, and the
+/// last mutant built from one would look up to date to the other.
+fn mutate(ctx: &Ctx, l: &Listing, survivors: &[String], worker: &Worker) -> Result<Problems> {
     let tool = install(ctx)?;
-    let scratch = ctx.target().join("mutants");
-    let copy = crate::copy::copy(ctx, l, &scratch.join("src"))?;
-    let out_dir = scratch.join("out").join(&l.package);
+    let copy = worker.copy(ctx, l)?;
+    let out_dir = ctx.target().join("mutants/out").join(&l.package);
     if out_dir.exists() {
         fs_err::remove_dir_all(&out_dir)?;
     }
     fs_err::create_dir_all(&out_dir)?;
     let mut cmd = Command::new(&tool);
+    worker.build_here(&mut cmd);
     cmd.current_dir(&copy)
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
         .args(["mutants", "--in-place", "--no-shuffle", "--timeout", "120"])
         .arg("--dir")
         .arg(&copy)
         .arg("--output")
         .arg(&out_dir);
-    eprintln!("  $ {}", process::describe(&cmd));
+    say!("  $ {}", process::describe(&cmd));
     let out = process::run(&mut cmd, LIMIT)?;
     let who = l.manifest.display();
     if let Ending::TimedOut(limit) = out.ending {
@@ -95,7 +102,7 @@ fn mutate(ctx: &Ctx, l: &Listing, survivors: &[String]) -> Result<Problems> {
     let missed = read("missed.txt");
     let timeouts = read("timeout.txt");
     let caught = read("caught.txt").len();
-    eprintln!(
+    say!(
         "  {}: {caught} mutants caught, {} missed, {} timed out",
         l.package,
         missed.len(),
@@ -195,7 +202,7 @@ fn install(ctx: &Ctx) -> Result<PathBuf> {
     let (root, exe) = location()?;
     // Started only if it was missing at the start of the run: say how it went.
     if let Some(done) = crate::background::board().wait("cargo-mutants") {
-        eprintln!(
+        say!(
             "  cargo-mutants {VERSION}: {}",
             done.describe(|p| ctx.rel(p))
         );
@@ -203,7 +210,7 @@ fn install(ctx: &Ctx) -> Result<PathBuf> {
     if exe.is_file() {
         return Ok(exe);
     }
-    eprintln!(
+    say!(
         "  installing cargo-mutants {VERSION} into {} (once per machine, a few minutes)",
         root.display()
     );

@@ -283,7 +283,7 @@ fn new_project(
         add.current_dir(dir).args(&w[1..]).arg("--offline");
         steps.push((format!("{c} --offline"), add));
     }
-    eprintln!("  own project {name}: {}", dir.display());
+    say!("  own project {name}: {}", dir.display());
     for (shown_as, mut cmd) in steps {
         let out = process::run(&mut cmd, crate::cargo::BUILD_LIMIT)?;
         if !out.success() {
@@ -307,7 +307,7 @@ fn compare_versions(dir: &Path, book_lock: &BTreeMap<String, BTreeSet<String>>) 
             continue;
         };
         if got.is_disjoint(book) {
-            eprintln!(
+            say!(
                 "    {dep}: cargo add chose {} offline; the book's Cargo.lock has {}",
                 join(got),
                 join(book)

@@ -15,7 +15,7 @@ impl Report {
     /// Runs one step and prints its verdict; true if it passed.
     pub(super) fn step(&mut self, step: Step, f: &mut dyn FnMut() -> Result<Problems>) -> bool {
         let name = step.title();
-        eprintln!("\n==> {name}");
+        say!("\n==> {name}");
         let t = Instant::now();
         let problems = match f() {
             Ok(p) => p,
@@ -28,13 +28,13 @@ impl Report {
             },
         };
         let ok = problems.is_empty();
-        eprintln!(
+        say!(
             "<== {name}: {} in {}",
             if ok { "ok" } else { "FAILED" },
             seconds(t.elapsed())
         );
         for p in &problems {
-            eprintln!("  ✗ {p}");
+            say!("  ✗ {p}");
         }
         if !ok {
             self.failed.push((step, problems));
@@ -43,8 +43,14 @@ impl Report {
     }
 
     pub(super) fn skipped(&mut self, step: Step, why: &str) {
-        eprintln!("<== {}: NOT RUN: {why}", step.title());
+        say!("<== {}: NOT RUN: {why}", step.title());
         self.not_run.push((step, why.to_string()));
+    }
+
+    /// Takes on the verdicts of steps that ran beside this report's.
+    pub(super) fn absorb(&mut self, other: Report) {
+        self.failed.extend(other.failed);
+        self.not_run.extend(other.not_run);
     }
 
     pub(super) fn failed_step(&self, step: Step) -> bool {
@@ -54,11 +60,11 @@ impl Report {
     pub(super) fn finish(self, started: Instant, breaks: Option<breaks::Summary>) -> Result<()> {
         let took = seconds(started.elapsed());
         if let Some(summary) = breaks {
-            eprintln!("\n{summary}");
+            say!("\n{summary}");
         }
         for (step, why) in &self.not_run {
-            eprintln!("\n!!! NOT RUN: {}: {why}", step.title());
-            eprintln!("!!! nothing this step checks was checked on this machine");
+            say!("\n!!! NOT RUN: {}: {why}", step.title());
+            say!("!!! nothing this step checks was checked on this machine");
         }
         self.settle(in_ci()).verdict(took)
     }
@@ -87,20 +93,20 @@ impl Report {
     fn verdict(self, took: String) -> Result<()> {
         if self.failed.is_empty() {
             if self.not_run.is_empty() {
-                eprintln!("\nall checks passed in {took}");
+                say!("\nall checks passed in {took}");
             } else {
-                eprintln!(
+                say!(
                     "\nthe checks that ran passed in {took}; {} step(s) NOT RUN (above)",
                     self.not_run.len()
                 );
             }
             return Ok(());
         }
-        eprintln!("\n{} step(s) failed after {took}:", self.failed.len());
+        say!("\n{} step(s) failed after {took}:", self.failed.len());
         for (step, problems) in &self.failed {
-            eprintln!("- {}", step.title());
+            say!("- {}", step.title());
             for p in problems {
-                eprintln!("    {}", p.replace('\n', "\n    "));
+                say!("    {}", p.replace('\n', "\n    "));
             }
         }
         let steps: Vec<&str> = self.failed.iter().map(|(s, _)| s.title()).collect();

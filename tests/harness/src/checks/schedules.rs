@@ -58,9 +58,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         p.extend(problems);
     }
     if unchanged > 0 {
-        eprintln!(
-            "  {unchanged} model(s) unchanged since their schedule last matched: not run again"
-        );
+        say!("  {unchanged} model(s) unchanged since their schedule last matched: not run again");
     }
     passed.save(run.options.is_full())?;
     Ok(p)

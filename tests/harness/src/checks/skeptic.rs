@@ -34,11 +34,11 @@ pub fn check(run: &Run) -> Result<Problems> {
     let key = cache::key("skeptic", &inputs);
     let mut passed = Passed::load(ctx, "skeptic", !run.options.no_cache);
     if passed.hit(&key) {
-        eprintln!("  skeptic: the book's code and dependencies are unchanged since it last passed");
+        say!("  skeptic: the book's code and dependencies are unchanged since it last passed");
         return passed.save(run.options.is_full()).map(|_| p);
     }
     if let Some(done) = crate::background::board().wait(crate::doctest_deps::PREFETCH) {
-        eprintln!(
+        say!(
             "  {}: {}",
             crate::doctest_deps::PREFETCH,
             done.describe(|p| ctx.rel(p))
@@ -51,7 +51,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         .env("RUST_BACKTRACE", "0")
         .args(["test", "--package", "book-doctest", "--target-dir"])
         .arg(ctx.target().join("doctest"));
-    eprintln!(
+    say!(
         "  $ BOOK_MARKDOWN_DIR={} {}",
         ctx.rel(&fed),
         process::describe(&cmd)
@@ -68,7 +68,7 @@ pub fn check(run: &Run) -> Result<Problems> {
         ));
         return Ok(p);
     }
-    eprintln!("  skeptic: {ran} blocks passed");
+    say!("  skeptic: {ran} blocks passed");
     if p.is_empty() {
         passed.pass(key)?;
     }

@@ -46,7 +46,7 @@ pub fn clippy(run: &Run) -> Result<Problems> {
         "-D",
         "warnings",
     ]);
-    eprintln!("  $ {}", process::describe(&cmd));
+    say!("  $ {}", process::describe(&cmd));
     let out = process::run(&mut cmd, crate::cargo::BUILD_LIMIT)?;
     if out.success() {
         return Ok(vec![]);

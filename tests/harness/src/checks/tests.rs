@@ -40,16 +40,36 @@ pub fn check(run: &Run) -> Result<Problems> {
         None
     };
     if unchanged > 0 {
-        eprintln!(
-            "  {unchanged} listing(s) unchanged since their tests last passed: not run again"
-        );
+        say!("  {unchanged} listing(s) unchanged since their tests last passed: not run again");
     }
     if todo.is_empty() && harness.is_none() {
         passed.save(run.options.is_full())?;
         return Ok(vec![]);
     }
-    let listings: Vec<&Listing> = todo.iter().map(|(l, _)| *l).collect();
-    let build = libtest::build_tests(ctx, &listings, harness.is_some())?;
+    let mut p = Vec::new();
+    if !todo.is_empty() {
+        p.extend(listings_tests(run, todo, &mut passed)?);
+    }
+    if let Some(key) = harness {
+        let problems = harness_tests(ctx)?;
+        if problems.is_empty() {
+            passed.pass(key)?;
+        }
+        p.extend(problems);
+    }
+    passed.save(run.options.is_full())?;
+    Ok(p)
+}
+
+/// The changed listings' tests, each run (and passed in `passed`) when it finds nothing.
+fn listings_tests(
+    run: &Run,
+    todo: Vec<(&Listing, String)>,
+    passed: &mut Passed,
+) -> Result<Problems> {
+    // Built for every selected listing, as the outputs step builds them (see
+    // `build_listings`), though only the changed ones run.
+    let build = libtest::build_listings(run.ctx, &run.selected)?;
     if !build.success() {
         return Ok(vec![format!(
             "building the tests failed:\n{}",
@@ -64,19 +84,24 @@ pub fn check(run: &Run) -> Result<Problems> {
         }
         p.extend(problems);
     }
-    if let Some(key) = harness {
-        let dir = ctx.root.join("tests/harness");
-        let mut problems = Vec::new();
-        for exe in build.tests_of(&dir) {
-            problems.extend(run_binary("tests/harness/Cargo.toml", &dir, &exe.path)?.0);
-        }
-        if problems.is_empty() {
-            passed.pass(key)?;
-        }
-        p.extend(problems);
-    }
-    passed.save(run.options.is_full())?;
     Ok(p)
+}
+
+/// The harness's own tests, built on their own and run.
+fn harness_tests(ctx: &Ctx) -> Result<Problems> {
+    let build = libtest::build_harness_tests(ctx)?;
+    if !build.success() {
+        return Ok(vec![format!(
+            "building the harness's tests failed:\n{}",
+            build.report()
+        )]);
+    }
+    let dir = ctx.root.join("tests/harness");
+    let mut problems = Vec::new();
+    for exe in build.tests_of(&dir) {
+        problems.extend(run_binary("tests/harness/Cargo.toml", &dir, &exe.path)?.0);
+    }
+    Ok(problems)
 }
 
 /// One listing's test binaries run, `#[ignore]` refused, its proofs found, and a

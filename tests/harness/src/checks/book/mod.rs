@@ -32,7 +32,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     let mut passed = Passed::load(ctx, "book", !run.options.no_cache);
     if passed.hit(&reuse::key(ctx)) {
         BUILT.store(true, Ordering::Relaxed);
-        eprintln!(
+        say!(
             "  book: nothing it is built from changed since it was built and passed, and {} is as that build left it: not built again",
             ctx.rel(&ctx.book)
         );
@@ -63,7 +63,7 @@ fn build_and_check(run: &Run) -> Result<Problems> {
         problems.extend(prose::machinery_in_prose(ctx)?);
     }
     if problems.is_empty() {
-        eprintln!("  book built: {}", ctx.html().join("index.html").display());
+        say!("  book built: {}", ctx.html().join("index.html").display());
     }
     Ok(problems)
 }

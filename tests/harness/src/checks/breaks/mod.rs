@@ -70,7 +70,7 @@ pub fn check(run: &Run) -> Result<(Problems, Summary)> {
     let mut summary = Summary::default();
 
     // What each listing's tests are called, from the workspace's own test binaries.
-    let build = crate::libtest::build_tests(ctx, &run.selected, false)?;
+    let build = crate::libtest::build_listings(ctx, &run.selected)?;
     if !build.success() {
         return Ok((
             vec![format!("building the tests failed:\n{}", build.report())],
@@ -186,7 +186,7 @@ fn run_in_parallel<'a>(
         jobs,
         |job| job.l.package.as_str(),
         |worker, w, job| {
-            eprintln!("  break {} `{}` (worker {w})", job.l.package, job.b.id());
+            say!("  break {} `{}` (worker {w})", job.l.package, job.b.id());
             let scratch = Scratch::new(run.ctx, worker);
             let targets = tests.get(job.l.dir.as_path()).unwrap_or(&none);
             let verdict = scratch

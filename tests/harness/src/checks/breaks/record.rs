@@ -24,7 +24,7 @@ pub(super) fn record(
             return Ok(None);
         }
         crate::files::write_if_changed(&file, excerpt.as_bytes())?;
-        eprintln!("    recorded {}", ctx.rel(&file));
+        say!("    recorded {}", ctx.rel(&file));
         return Ok(None);
     }
     let Ok(recorded) = fs_err::read_to_string(&file) else {

@@ -66,7 +66,7 @@ pub fn check(run: &Run) -> Result<Problems> {
             Err(e) => problems.push(format!("{}: {e:#}", ctx.rel(&page))),
         }
     }
-    eprintln!(
+    say!(
         "  browser: {} page(s) rendered and checked (unchanged pages that passed before skipped)",
         pages.len()
     );
@@ -77,13 +77,11 @@ pub fn check(run: &Run) -> Result<Problems> {
             .collect::<Vec<_>>(),
     );
     measures.save(&work)?;
-    eprintln!("  {}", measures.summary());
+    say!("  {}", measures.summary());
     // A hung search or screenshot is a problem of its own; the pages' problems still count.
     let search = search_key(ctx, listings, &theme);
     if cache.hit(&search) {
-        eprintln!(
-            "  search: the built book, theme and listings are unchanged since it last passed"
-        );
+        say!("  search: the built book, theme and listings are unchanged since it last passed");
     } else {
         match check_search(ctx, listings, &chromium, &work) {
             Ok(p) if p.is_empty() => cache.pass(search)?,
@@ -417,7 +415,7 @@ fn screenshots(ctx: &Ctx, chromium: &Path, html_root: &Path, work: &Path) -> Res
             ));
         }
     }
-    eprintln!("  screenshots: {}", ctx.rel(&dir));
+    say!("  screenshots: {}", ctx.rel(&dir));
     Ok(p)
 }
 

@@ -46,7 +46,7 @@ pub fn check(run: &Run) -> Result<Problems> {
     if problems.is_empty() && passed.hit(&key) && lists.iter().all(|f| dir.join(f).is_file()) {
         // The lists under target/citations are the ones the passing run wrote.
         summary(ctx, &book, &[], &dir);
-        eprintln!(
+        say!(
             "  the pages and the sources their citations are looked up in are unchanged since every citation last passed: not looked up again"
         );
         passed.save(run.options.is_full())?;
@@ -301,27 +301,27 @@ fn summary(ctx: &Ctx, book: &Book, failures: &[String], dir: &Path) {
     for (page, _) in &book.citations {
         *per_chapter.entry(chapter_of(page)).or_default() += 1;
     }
-    eprintln!(
+    say!(
         "  {} citation(s), {} of them failing (below); per chapter:",
         book.citations.len(),
         failures.len()
     );
     for (chapter, n) in &per_chapter {
-        eprintln!("    {chapter}: {n}");
+        say!("    {chapter}: {n}");
     }
     let mut per_page: BTreeMap<&str, usize> = BTreeMap::new();
     for (page, _, _) in &book.uncited {
         *per_page.entry(page).or_default() += 1;
     }
-    eprintln!(
+    say!(
         "  uncited statements (paragraphs naming a Tokio, std or Go item in inline code with \
          no citation, listing or reference; not a failure, read them): {}",
         book.uncited.len()
     );
     for (page, n) in &per_page {
-        eprintln!("    {page}: {n}");
+        say!("    {page}: {n}");
     }
-    eprintln!("  the full list: {}", ctx.rel(&dir.join("uncited.txt")));
+    say!("  the full list: {}", ctx.rel(&dir.join("uncited.txt")));
 }
 
 /// One lookup per item.
@@ -358,7 +358,7 @@ fn find_go(problems: &mut Problems) -> Result<Option<GoSources>> {
             minor(GO_VERSION).trim_start_matches("go")
         ));
     } else if version != GO_VERSION {
-        eprintln!(
+        say!(
             "  note: Go citations checked against {version}'s sources; the book links {GO_VERSION}"
         );
     }

@@ -19,6 +19,8 @@
 //! # when given `-trials N` and prints "K of N" (the bug showed in K of them).
 //! race_runs = 20              # also built with -race and run this many times (once each,
 //! race_min_percent = 50.0     # no -trials): at least this share must report a data race
+//! at_once = 4                 # one process per run: this many run at once (default 1), for
+//! # a program that spends its run asleep, so the runs don't compete for the cores
 //! ```
 
 use anyhow::{Result, bail};
@@ -56,6 +58,8 @@ pub struct Trials {
     pub band: Band,
     pub judge: Judge,
     pub race: Option<Race>,
+    /// One process per run: how many run at once (1: one after the other).
+    pub at_once: u32,
 }
 
 /// How a run is judged to have shown the bug.
@@ -139,6 +143,12 @@ struct RawTrials {
     complete: Option<String>,
     race_runs: Option<u32>,
     race_min_percent: Option<f64>,
+    #[serde(default = "one")]
+    at_once: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 fn hundred() -> f64 {
@@ -178,6 +188,14 @@ impl TryFrom<RawTrials> for Trials {
             }
             (None, None) => Judge::Tally,
         };
+        if t.at_once == 0 || t.at_once > t.runs {
+            bail!("[trials] at_once must be between 1 and runs ({})", t.runs);
+        }
+        if t.at_once > 1 && judge == Judge::Tally {
+            bail!(
+                "[trials] at_once needs one process per run (bug_if_stdout or complete): a program that counts its own trials runs once"
+            );
+        }
         let race = match (t.race_runs, t.race_min_percent) {
             (None, None) => None,
             (Some(runs), Some(min_percent))
@@ -198,6 +216,7 @@ impl TryFrom<RawTrials> for Trials {
             },
             judge,
             race,
+            at_once: t.at_once,
         })
     }
 }
@@ -270,6 +289,7 @@ mod tests {
             "complete",
             "race_runs",
             "race_min_percent",
+            "at_once",
         ] {
             assert!(
                 examples[0].contains(&format!("{key} "))
@@ -291,6 +311,28 @@ mod tests {
             (race.runs, race.band().describe()),
             (20, "at least 50 %".into())
         );
+    }
+
+    #[test]
+    fn runs_at_once_need_one_process_per_run_and_fit_the_runs() {
+        let t = trials("min_percent = 1.0\ncomplete = \"c.txt\"\nat_once = 5").unwrap();
+        assert_eq!(t.trials.unwrap().at_once, 5);
+        let t = trials("min_percent = 1.0\ncomplete = \"c.txt\"").unwrap();
+        assert_eq!(t.trials.unwrap().at_once, 1);
+        for (body, says) in [
+            ("min_percent = 1.0\nat_once = 2", "one process per run"),
+            (
+                "min_percent = 1.0\ncomplete = \"c.txt\"\nat_once = 0",
+                "between 1 and runs",
+            ),
+            (
+                "min_percent = 1.0\ncomplete = \"c.txt\"\nat_once = 11",
+                "between 1 and runs",
+            ),
+        ] {
+            let e = trials(body).unwrap_err();
+            assert!(format!("{e:#}").contains(says), "{body:?}: {e:#}");
+        }
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl<'a> Session<'a> {
     fn start(run: &'a Run<'a>, go: Go) -> Result<Session<'a>> {
         let scratch = run.ctx.target().join("go");
         let machine = machine::probe(&go, &scratch.join("probe"))?;
-        eprintln!(
+        say!(
             "  {} on {} ({})",
             go.version,
             machine.describe(),
@@ -135,7 +135,7 @@ impl<'a> Session<'a> {
             }
             problems.extend(check_race_record(p));
         }
-        eprintln!(
+        say!(
             "  {cached} of {} programs unchanged since they were last built, run and measured \
              without a problem (program, claims, Go, machine): not again",
             programs.len()
@@ -187,7 +187,7 @@ impl<'a> Session<'a> {
 
     fn measure(&self, p: &Program, t: &Trials, exe: &std::path::Path) -> Result<Measured> {
         let bug = runs::measure(p, t, exe)?;
-        eprintln!(
+        say!(
             "  {}: {} in {bug} runs ({:.1} %)",
             p.name,
             t.bug,
@@ -208,7 +208,7 @@ impl<'a> Session<'a> {
             Build::Race,
         )?;
         let (race, stderrs) = runs::measure_race(&race_exe, race.runs)?;
-        eprintln!("  {}: -race reported the data race in {race} runs", p.name);
+        say!("  {}: -race reported the data race in {race} runs", p.name);
         // Source paths as Go printed them: the program's directory, then the module's.
         let mut dirs = Vec::new();
         for dir in [&p.dir, &self.go.dir] {
@@ -240,10 +240,10 @@ impl<'a> Session<'a> {
         let path = p.dir.join("results.md");
         fs_err::write(&path, results::render(&record, t))
             .with_context(|| format!("writing {}", p.beside("results.md")))?;
-        eprintln!("  recorded {}", p.beside("results.md"));
+        say!("  recorded {}", p.beside("results.md"));
         if let Some(report) = race_report::most_common(&m.race_reports) {
             fs_err::write(p.dir.join("race.txt"), report)?;
-            eprintln!("  recorded {}", p.beside("race.txt"));
+            say!("  recorded {}", p.beside("race.txt"));
         }
         Ok(())
     }

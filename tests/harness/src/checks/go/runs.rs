@@ -88,17 +88,31 @@ pub fn measure(p: &Program, t: &Trials, exe: &Path) -> Result<Tally> {
         Judge::BugIfStdout(_) => None,
     };
     let mut shown = 0;
-    for _ in 0..t.runs {
-        let out = run(exe, &[], limits::PROGRAM)?;
-        if !out.success() {
-            bail!("a run {}:\n{}", out.describe_ending(), out.both());
+    let mut left = t.runs;
+    while left > 0 {
+        // `at_once` processes at a time, each under its own limit.
+        let n = left.min(t.at_once);
+        left -= n;
+        let outs = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..n)
+                .map(|_| s.spawn(|| run(exe, &[], limits::PROGRAM)))
+                .collect();
+            runs.into_iter()
+                .map(|r| r.join().expect("a run's thread panicked"))
+                .collect::<Vec<_>>()
+        });
+        for out in outs {
+            let out = out?;
+            if !out.success() {
+                bail!("a run {}:\n{}", out.describe_ending(), out.both());
+            }
+            let bug = match (&t.judge, &complete) {
+                (Judge::BugIfStdout(b), _) => &out.stdout == b,
+                (_, Some(c)) => sorted_lines(&out.stdout) != sorted_lines(c),
+                _ => unreachable!("a tally is measured in one process, above"),
+            };
+            shown += u32::from(bug);
         }
-        let bug = match (&t.judge, &complete) {
-            (Judge::BugIfStdout(b), _) => &out.stdout == b,
-            (_, Some(c)) => sorted_lines(&out.stdout) != sorted_lines(c),
-            _ => unreachable!("a tally is measured in one process, above"),
-        };
-        shown += u32::from(bug);
     }
     Ok(Tally {
         shown,
@@ -208,6 +222,7 @@ mod tests {
             },
             judge,
             race: None,
+            at_once: 1,
         };
         let p = Program {
             dir: dir.clone(),
@@ -219,6 +234,20 @@ mod tests {
         assert_eq!(measured, Tally { shown: 3, runs: 3 });
         let measured = measure(&p, &t(Judge::BugIfStdout("4\n".into())), &fives).unwrap();
         assert_eq!(measured.shown, 0);
+        // Three at once: each run waits (up to 10 s) until it sees all three started.
+        let met = dir.join("met");
+        let together = script(
+            "together",
+            &format!(
+                "mkdir -p {m}; touch {m}/$$; i=0; while [ $(ls {m} | wc -l) -lt 3 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; [ $(ls {m} | wc -l) -ge 3 ] && echo together",
+                m = met.display()
+            ),
+        );
+        let at_once = Trials {
+            at_once: 3,
+            ..t(Judge::BugIfStdout("together\n".into()))
+        };
+        assert_eq!(measure(&p, &at_once, &together).unwrap().shown, 3);
         let tally = script("tally", "[ \"$1\" = -trials ] && echo \"1 of $2\"");
         assert_eq!(measure(&p, &t(Judge::Tally), &tally).unwrap().shown, 1);
         let failing = script("failing", "exit 1");

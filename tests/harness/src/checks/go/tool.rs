@@ -83,7 +83,7 @@ impl Go {
     }
 
     pub fn check_vet(&self, programs: &[Program]) -> Result<Problems> {
-        eprintln!("  $ go vet ./...");
+        say!("  $ go vet ./...");
         let out = self.output(&["vet", "./..."], BUILD)?;
         let findings = vet_findings(&out.stderr);
         let mut problems = Vec::new();

@@ -11,7 +11,7 @@ use crate::cargo::Build;
 use crate::context::Ctx;
 use crate::declaration::{Kind, Listing};
 use crate::inputs;
-use crate::process::{self, cargo};
+use crate::process;
 use anyhow::Result;
 use std::path::Path;
 use std::process::Command;
@@ -35,18 +35,14 @@ pub fn check(run: &Run) -> Result<Problems> {
         }
     }
     if unchanged > 0 {
-        eprintln!("  {unchanged} listing(s) unchanged since their run last matched: not run again");
+        say!("  {unchanged} listing(s) unchanged since their run last matched: not run again");
     }
     if runnable.is_empty() {
         passed.save(run.options.is_full())?;
         return Ok(vec![]);
     }
-    let mut cmd = cargo();
-    cmd.current_dir(&ctx.root).args(["build", "--bins"]);
-    for (l, _) in &runnable {
-        cmd.args(["-p", &l.package]);
-    }
-    let build = crate::cargo::json(&mut cmd)?;
+    // The selected listings' programs and tests, as the tests step builds them.
+    let build = crate::libtest::build_listings(ctx, &run.selected)?;
     if !build.success() {
         return Ok(vec![format!("cargo build failed:\n{}", build.report())]);
     }
