@@ -32,14 +32,13 @@ pub fn check(run: &Run) -> Result<Problems> {
     }
     // Each listing on its scratch worker's lane: the copy and its build are the
     // ones the breaks step then edits and rebuilds.
-    let lanes = crate::scratch::lanes(run.all);
     let outcomes = crate::scratch::on_workers(
         ctx,
-        &lanes,
+        run.all,
         jobs,
         |(l, _)| l.package.as_str(),
         |worker, _, (l, key)| (key, check_one(run, worker, l)),
-    );
+    )?;
     let mut p = Vec::new();
     for (key, problems) in outcomes {
         let problems = problems?;
@@ -58,8 +57,9 @@ fn check_one(run: &Run, worker: &Worker, l: &Listing) -> Result<Problems> {
     let dest = worker.copy(ctx, l)?;
     let cargo = |args: &[&str]| cargo::json(&mut worker.cargo(&dest, args));
     if l.kind() == Kind::CompileFail {
-        let check = cargo(&["check", "--quiet"])?;
-        return crate::compile_fail::compile_errors(ctx, l, &check, run.options.bless);
+        // `cargo build`, as the page tells the reader to run it (see `run_command`).
+        let build = cargo(&["build", "--quiet"])?;
+        return crate::compile_fail::compile_errors(ctx, l, &build, run.options.bless);
     }
     // What `cargo run` / `cargo build` builds, alone: cargo turns on the features a
     // dev-dependency asks for only when tests are built in the same command, so a

@@ -32,7 +32,6 @@ pub fn check(run: &Run) -> Result<Problems> {
         return Ok(vec![]);
     }
     let mut passed = Passed::load(ctx, "mutants", !run.options.no_cache);
-    let lanes = crate::scratch::lanes(run.all);
     let mut p = Vec::new();
     for (l, survivors) in libraries {
         let mut inputs = Hasher::default();
@@ -51,7 +50,7 @@ pub fn check(run: &Run) -> Result<Problems> {
             );
             continue;
         }
-        let worker = crate::scratch::worker_of(ctx, &lanes, &l.package);
+        let worker = crate::scratch::worker_of(ctx, run.all, &l.package)?;
         let problems = mutate(ctx, l, survivors, &worker)?;
         if problems.is_empty() {
             passed.pass(key)?;

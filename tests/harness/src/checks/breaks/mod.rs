@@ -82,7 +82,7 @@ pub fn check(run: &Run) -> Result<(Problems, Summary)> {
 
     let mut passed = Passed::load(ctx, "breaks", !run.options.no_cache && !run.options.bless);
     let queue = queue(run, &mut passed, &mut p);
-    let results = run_in_parallel(run, queue, &tests);
+    let results = run_in_parallel(run, queue, &tests)?;
     for (job, result) in results {
         let (l, b) = (job.l, job.b);
         let who = format!(
@@ -177,12 +177,11 @@ fn run_in_parallel<'a>(
     run: &Run<'a>,
     jobs: Vec<Job<'a>>,
     tests: &Tests,
-) -> Vec<(Job<'a>, Result<Verdict>)> {
+) -> Result<Vec<(Job<'a>, Result<Verdict>)>> {
     let none = BTreeMap::new();
-    let lanes = crate::scratch::lanes(run.all);
     crate::scratch::on_workers(
         run.ctx,
-        &lanes,
+        run.all,
         jobs,
         |job| job.l.package.as_str(),
         |worker, w, job| {

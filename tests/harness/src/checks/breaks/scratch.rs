@@ -65,7 +65,9 @@ impl<'a> Scratch<'a> {
         let copied = rebased(l, copy);
         match &b.fails {
             Fails::Compile if l.kind() == Kind::CompileFail => {
-                let build = cargo::json(&mut self.cargo(copy, &["check", "--quiet"]))?;
+                // `build`, not `check`, as the reader runs it: and so on the dependencies
+                // the copy-out step built here, instead of a second, checked-only set.
+                let build = cargo::json(&mut self.cargo(copy, &["build", "--quiet"]))?;
                 let problems =
                     crate::compile_fail::compile_errors(self.ctx, &copied, &build, false)?;
                 Ok(if problems.is_empty() {
@@ -78,7 +80,7 @@ impl<'a> Scratch<'a> {
             }
             Fails::Compile => {
                 let build =
-                    cargo::json(&mut self.cargo(copy, &["check", "--quiet", "--all-targets"]))?;
+                    cargo::json(&mut self.cargo(copy, &["build", "--quiet", "--all-targets"]))?;
                 Ok(if build.success() {
                     Verdict::Held(": it still compiles".into())
                 } else {
