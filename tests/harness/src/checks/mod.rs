@@ -9,6 +9,7 @@ mod citations;
 mod copy_out;
 mod declarations;
 mod go;
+pub mod limits;
 mod loom;
 mod mdbook_test;
 mod mutants;
@@ -44,14 +45,14 @@ pub enum Step {
     Outputs,
     /// The listings' own tests and the harness's, each binary under a time limit.
     Tests,
+    /// The Go programs the book shows.
+    Go,
     /// Each listing copied out of the workspace builds; compile-fail error codes and text.
     CopyOut,
     /// loom models.
     Loom,
     /// The schedule each failing loom model is drawn with; each passing model's count.
     Schedules,
-    /// The Go programs the book shows.
-    Go,
     /// cargo-mutants over the libraries meant to be depended on.
     Mutants,
     /// Every break turns its check red.
@@ -112,9 +113,31 @@ impl Step {
         }
     }
 
-    /// The book step and the steps that read the built book: they run beside the breaks.
+    /// The book step and the steps that read the built book.
     fn is_book_step(self) -> bool {
         self == Step::Book || self.reads_built_book()
+    }
+
+    /// Steps the book steps run beside: they build on the scratch workers or in target
+    /// directories of their own, and nothing they check depends on how fast the machine
+    /// is. (The Go step, whose trials measure races, and the outputs and tests steps,
+    /// whose programs keep time, run before, with the machine to themselves.)
+    fn beside_the_book(self) -> bool {
+        match self {
+            Step::CopyOut | Step::Loom | Step::Schedules | Step::Mutants | Step::Breaks => true,
+            Step::Declarations
+            | Step::Citations
+            | Step::Fmt
+            | Step::Clippy
+            | Step::Outputs
+            | Step::Tests
+            | Step::Go
+            | Step::Book
+            | Step::Browser
+            | Step::OwnProject
+            | Step::Skeptic
+            | Step::MdbookTest => false,
+        }
     }
 
     fn title(self) -> &'static str {
@@ -156,10 +179,10 @@ impl Step {
         Step::Clippy,
         Step::Outputs,
         Step::Tests,
+        Step::Go,
         Step::CopyOut,
         Step::Loom,
         Step::Schedules,
-        Step::Go,
         Step::Mutants,
         Step::Breaks,
         Step::Book,
@@ -238,25 +261,6 @@ impl Run<'_> {
     }
 }
 
-/// Time limits, stated once. A listing's program must finish in seconds; a test binary in
-/// well under a minute; the rest are whole steps.
-pub mod limits {
-    use std::time::Duration;
-    /// One listing's program.
-    pub const PROGRAM: Duration = Duration::from_secs(10);
-    /// One benchmark's quick run.
-    pub const QUICK_BENCH: Duration = Duration::from_secs(120);
-    /// One test binary of a listing (all its tests). Past libtest's own 60 s warning,
-    /// which stops a hung test at once and names it.
-    pub const TEST_BINARY: Duration = Duration::from_secs(90);
-    /// One loom model.
-    pub const LOOM_MODEL: Duration = Duration::from_secs(120);
-    /// One chapter under `mdbook test`.
-    pub const MDBOOK_TEST_CHAPTER: Duration = Duration::from_secs(5 * 60);
-    /// The whole skeptic run (a block stuck for 60 s stops it sooner).
-    pub const SKEPTIC: Duration = Duration::from_secs(30 * 60);
-}
-
 pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
     let started = Instant::now();
     // Before anything runs: what the browser and Go steps will install, if anything.
@@ -283,44 +287,52 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
     };
     start_installs(&run);
     let mut breaks_summary = None;
-    let book_steps: Vec<Step> = Step::ALL
-        .into_iter()
-        .filter(|s| s.is_book_step() && options.wants(*s))
-        .collect();
-    for step in Step::ALL.into_iter().skip(1) {
-        if !options.wants(step) || step.is_book_step() {
-            continue;
-        }
-        if step == Step::Breaks && !book_steps.is_empty() {
-            breaks_beside_the_book(&run, &book_steps, &mut report, &mut breaks_summary);
-            continue;
-        }
+    let wanted = |keep: fn(Step) -> bool| -> Vec<Step> {
+        Step::ALL
+            .into_iter()
+            .skip(1)
+            .filter(|s| options.wants(*s) && keep(*s))
+            .collect()
+    };
+    let book_steps = wanted(Step::is_book_step);
+    let beside = wanted(Step::beside_the_book);
+    for step in wanted(|s| !s.is_book_step() && !s.beside_the_book()) {
         report.step(step, &mut || run_step(step, &run, &mut breaks_summary));
     }
-    if !options.wants(Step::Breaks) {
+    let mut run_beside = |report: &mut Report| {
+        for &step in &beside {
+            report.step(step, &mut || run_step(step, &run, &mut breaks_summary));
+        }
+    };
+    // Under --bless the breaks write the records the book shows: the book waits for them.
+    if book_steps.is_empty() || beside.is_empty() || options.bless {
+        run_beside(&mut report);
         book_and_its_readers(&run, &book_steps, &mut report);
+    } else {
+        the_book_beside(&run, &book_steps, &mut report, run_beside);
     }
     // Nothing started in the background outlives the run.
     crate::background::board().wait_all();
     report.finish(started, breaks_summary)
 }
 
-/// The breaks step, and beside it, on a thread of their own, the book and the steps that
-/// read it: they share no target directory with the breaks' scratch workers, and use the
-/// cores the breaks leave idle while they wait out a hang. The book steps' lines are held
-/// and printed when both are done, so neither's lines interleave with the other's.
-fn breaks_beside_the_book(
+/// `others` (the steps [`Step::beside_the_book`], in order) and beside them, on a thread
+/// of their own, the book and the steps that read it: they share no target directory, and
+/// the book steps take the cores the others leave idle (a break waiting out a hang, a loom
+/// model on one core). The book steps' lines are held and printed when both are done, so
+/// neither's lines interleave with the other's.
+fn the_book_beside(
     run: &Run,
     book_steps: &[Step],
     report: &mut Report,
-    breaks_summary: &mut Option<breaks::Summary>,
+    mut others: impl FnMut(&mut Report),
 ) {
     let names: Vec<String> = book_steps
         .iter()
         .filter_map(|s| Some(s.to_possible_value()?.get_name().to_string()))
         .collect();
     say!(
-        "\n(beside the breaks: {}; their lines follow the breaks')",
+        "\n(beside the next steps, on a thread of their own: {}; their lines follow them)",
         names.join(", ")
     );
     let (book_report, held) = std::thread::scope(|scope| {
@@ -331,9 +343,7 @@ fn breaks_beside_the_book(
                 r
             })
         });
-        report.step(Step::Breaks, &mut || {
-            run_step(Step::Breaks, run, breaks_summary)
-        });
+        others(report);
         book.join().expect("the book steps' thread panicked")
     });
     eprint!("{held}");
@@ -464,6 +474,12 @@ mod unit {
         // The steps that read the built book are not per listing.
         for step in Step::ALL {
             assert!(!(step.reads_built_book() && step.per_listing()), "{step:?}");
+            // Nothing runs beside itself.
+            assert!(!(step.is_book_step() && step.beside_the_book()), "{step:?}");
+        }
+        // The steps that keep time run with the machine to themselves.
+        for step in [Step::Outputs, Step::Tests, Step::Go] {
+            assert!(!step.beside_the_book() && !step.is_book_step(), "{step:?}");
         }
     }
 }
