@@ -6,7 +6,7 @@ use crate::process::{self, Ending, Run};
 use anyhow::Result;
 use cargo_metadata::diagnostic::DiagnosticLevel;
 use cargo_metadata::{Message, TargetKind};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -115,15 +115,6 @@ impl Build {
         self.executables
             .iter()
             .filter(move |e| e.dir == dir && e.test)
-    }
-
-    /// Test harnesses by folder.
-    pub fn tests_by_dir(&self) -> BTreeMap<&Path, Vec<&Executable>> {
-        let mut map: BTreeMap<&Path, Vec<&Executable>> = BTreeMap::new();
-        for e in self.executables.iter().filter(|e| e.test) {
-            map.entry(e.dir.as_path()).or_default().push(e);
-        }
-        map
     }
 }
 

@@ -1,11 +1,12 @@
-//! The listings' test binaries: building them, listing their tests, running one as `cargo
+//! The listings' test binaries: listing their tests, running one as `cargo
 //! test` would, and reading libtest's output (which test failed, which hung, and the start
 //! of a failure as `cargo test` prints it). One place, used by the tests step and the
 //! breaks step alike.
 
+use crate::builds::Builds;
 use crate::cargo::{self, Build};
 use crate::context::Ctx;
-use crate::declaration::{Kind, Listing};
+use crate::declaration::Listing;
 use crate::process;
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -112,21 +113,6 @@ pub fn failures(stdout: &str) -> String {
     }
 }
 
-/// The listings' programs and test binaries, in one cargo command. The outputs, tests and
-/// breaks steps each build through here with the selected listings, so cargo unifies the
-/// features the same way every time (the dev-dependencies' included, such as tokio's
-/// `test-util`): the first of them builds, the others find it built. Two commands (`build
-/// --bins`, then `test --no-run`) would build tokio and all that depends on it twice.
-pub fn build_listings(ctx: &Ctx, listings: &[&Listing]) -> Result<Build> {
-    let mut cmd = process::cargo();
-    cmd.current_dir(&ctx.root)
-        .args(["build", "--bins", "--tests"]);
-    for l in listings.iter().filter(|l| l.kind() != Kind::CompileFail) {
-        cmd.args(["-p", &l.package]);
-    }
-    cargo::json(&mut cmd)
-}
-
 /// The harness's own test binaries, built on their own: with the listings, the harness's
 /// dependencies would take the listings' features and build again.
 pub fn build_harness_tests(ctx: &Ctx) -> Result<Build> {
@@ -136,18 +122,22 @@ pub fn build_harness_tests(ctx: &Ctx) -> Result<Build> {
     cargo::json(&mut cmd)
 }
 
-/// The tests of each listing, by folder: each test's name and the cargo option that
-/// builds the target holding it (`--bin x`).
-pub fn tests_by_listing(build: &Build) -> Result<BTreeMap<&Path, BTreeMap<String, Vec<String>>>> {
+/// The tests of each listing its build holds, by package: each test's name and the cargo
+/// option that builds the target holding it (`--bin x`).
+pub fn tests_by_listing(
+    listings: &[&Listing],
+    builds: &Builds,
+) -> Result<BTreeMap<String, BTreeMap<String, Vec<String>>>> {
     let mut map = BTreeMap::new();
-    for (dir, exes) in build.tests_by_dir() {
+    for l in listings {
+        let Some(built) = builds.get(l) else { continue };
         let mut names = BTreeMap::new();
-        for exe in exes {
+        for exe in built.tests() {
             for name in cargo::list_tests(&exe.path)? {
                 names.insert(name, exe.select.clone());
             }
         }
-        map.insert(dir, names);
+        map.insert(l.package.clone(), names);
     }
     Ok(map)
 }

@@ -15,7 +15,8 @@
 //! another: `copy` (a listing copied out as a reader gets it), `run_program` (a listing's
 //! program run and judged against its claim), `compile_fail` (a compile-fail listing's
 //! errors judged), `loom_model` (a loom model built, run and its ending read), `libtest`
-//! (the listings' test binaries), `doctest_deps` (the doctest crate the book's code blocks
+//! (the listings' test binaries), `builds` (each listing's programs and tests as its
+//! copy built them, kept for the run), `doctest_deps` (the doctest crate the book's code blocks
 //! build against), `html` (reading the built pages), `parallel` (independent jobs on
 //! both cores) and `scratch` (the two workers' scratch copies and target directories, which
 //! copy-out builds and breaks then edit). The breaks step runs the check
@@ -25,6 +26,7 @@
 #[macro_use]
 mod say;
 mod background;
+mod builds;
 mod cache;
 mod cargo;
 mod checks;

@@ -1,4 +1,5 @@
-//! Scratch copies of listings, built on two workers. Each worker has a scratch tree and a
+//! Scratch copies of listings, built on two workers (the builds the outputs, tests and
+//! breaks steps run, see `builds`). Each worker has a scratch tree and a
 //! target directory of its own, so two builds never wait on each other's cargo lock; each
 //! listing always goes to the same worker, chosen from the declarations alone, so the
 //! copy-out step's build of a listing is the one its breaks then rebuild incrementally, run
@@ -50,9 +51,11 @@ impl Worker {
     /// built for one listing serve the next.
     pub fn build_here(&self, cmd: &mut Command) {
         cmd.env("CARGO_TARGET_DIR", &self.target)
-            // Scratch builds are thrown away: skip debug info, which is most of link time.
-            .env("CARGO_PROFILE_DEV_DEBUG", "0")
-            .env("CARGO_PROFILE_TEST_DEBUG", "0");
+            // The workspace's profile (see its Cargo.toml): line tables only, so a panic
+            // or backtrace names files and lines as it does in the book, without the full
+            // debug info that is most of link time.
+            .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
+            .env("CARGO_PROFILE_TEST_DEBUG", "line-tables-only");
     }
 }
 

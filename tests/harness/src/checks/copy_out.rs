@@ -5,6 +5,7 @@
 //! read from rustc's JSON diagnostics, and show the compiler's normalised text.
 
 use super::{Problems, Run};
+use crate::builds::Built;
 use crate::cache::Passed;
 use crate::cargo;
 use crate::declaration::{Kind, Listing};
@@ -73,15 +74,18 @@ fn check_one(run: &Run, worker: &Worker, l: &Listing) -> Result<Problems> {
             reader_build.report()
         )]);
     }
-    // Then what `cargo test` builds.
-    let tests = cargo(&["build", "--quiet", "--all-targets"])?;
-    if !tests.success() {
-        return Ok(vec![format!(
+    // Then what `cargo test` builds: the programs and tests the later steps run.
+    let built = Built::build(ctx, worker, l)?;
+    let problems = if built.build.success() {
+        vec![]
+    } else {
+        vec![format!(
             "{}: `cargo test` of a copy does not build (to {}):\n{}",
             l.manifest.display(),
             ctx.rel(&dest),
-            tests.report()
-        )]);
-    }
-    Ok(vec![])
+            built.build.report()
+        )]
+    };
+    crate::builds::keep(l, built);
+    Ok(problems)
 }

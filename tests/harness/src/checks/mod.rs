@@ -41,14 +41,14 @@ pub enum Step {
     Fmt,
     /// cargo clippy --all-targets -D warnings.
     Clippy,
+    /// Each listing copied out of the workspace builds; compile-fail error codes and text.
+    CopyOut,
+    /// The Go programs the book shows.
+    Go,
     /// Each listing run as its kind declares; benchmarks' quick runs.
     Outputs,
     /// The listings' own tests and the harness's, each binary under a time limit.
     Tests,
-    /// The Go programs the book shows.
-    Go,
-    /// Each listing copied out of the workspace builds; compile-fail error codes and text.
-    CopyOut,
     /// loom models.
     Loom,
     /// The schedule each failing loom model is drawn with; each passing model's count.
@@ -121,10 +121,11 @@ impl Step {
     /// Steps the book steps run beside: they build on the scratch workers or in target
     /// directories of their own, and nothing they check depends on how fast the machine
     /// is. (The Go step, whose trials measure races, and the outputs and tests steps,
-    /// whose programs keep time, run before, with the machine to themselves.)
+    /// whose programs keep time, run before, with the machine to themselves; so does
+    /// copy-out, which builds what outputs and tests run.)
     fn beside_the_book(self) -> bool {
         match self {
-            Step::CopyOut | Step::Loom | Step::Schedules | Step::Mutants | Step::Breaks => true,
+            Step::Loom | Step::Schedules | Step::Mutants | Step::Breaks => true,
             Step::Declarations
             | Step::Citations
             | Step::Fmt
@@ -132,6 +133,7 @@ impl Step {
             | Step::Outputs
             | Step::Tests
             | Step::Go
+            | Step::CopyOut
             | Step::Book
             | Step::Browser
             | Step::OwnProject
@@ -177,10 +179,10 @@ impl Step {
         Step::Citations,
         Step::Fmt,
         Step::Clippy,
+        Step::CopyOut,
+        Step::Go,
         Step::Outputs,
         Step::Tests,
-        Step::Go,
-        Step::CopyOut,
         Step::Loom,
         Step::Schedules,
         Step::Mutants,

@@ -4,8 +4,9 @@
 //! test may be `#[ignore]`d, and every `proof` a listing names must be one of its tests.
 
 use super::{Problems, Run, limits};
+use crate::builds::Built;
 use crate::cache::{self, Passed};
-use crate::cargo::{self, Build};
+use crate::cargo;
 use crate::context::Ctx;
 use crate::declaration::{Kind, Listing};
 use crate::inputs;
@@ -67,18 +68,15 @@ fn listings_tests(
     todo: Vec<(&Listing, String)>,
     passed: &mut Passed,
 ) -> Result<Problems> {
-    // Built for every selected listing, as the outputs step builds them (see
-    // `build_listings`), though only the changed ones run.
-    let build = libtest::build_listings(run.ctx, &run.selected)?;
-    if !build.success() {
-        return Ok(vec![format!(
-            "building the tests failed:\n{}",
-            build.report()
-        )]);
-    }
+    // Their copies' builds, as copy-out made them (or made now, if it did not run).
+    let wanted: Vec<&Listing> = todo.iter().map(|(l, _)| *l).collect();
+    let builds = crate::builds::of(run.ctx, run.all, &wanted)?;
     let mut p = Vec::new();
     for (l, key) in todo {
-        let problems = check_listing(run, l, &build)?;
+        let problems = match builds.get(l) {
+            Some(built) => check_listing(run, l, built)?,
+            None => vec![format!("{}: it has no build", l.manifest.display())],
+        };
         if problems.is_empty() {
             passed.pass(key)?;
         }
@@ -106,10 +104,13 @@ fn harness_tests(ctx: &Ctx) -> Result<Problems> {
 
 /// One listing's test binaries run, `#[ignore]` refused, its proofs found, and a
 /// library's documentation examples run.
-fn check_listing(run: &Run, l: &Listing, build: &Build) -> Result<Problems> {
+fn check_listing(run: &Run, l: &Listing, built: &Built) -> Result<Problems> {
+    if let Some(failure) = built.failure(run.ctx, l) {
+        return Ok(vec![failure]);
+    }
     let mut p = Vec::new();
     let mut names = BTreeSet::new();
-    for exe in build.tests_of(&l.dir) {
+    for exe in built.tests() {
         let (problems, hung) = run_binary(&l.manifest.display().to_string(), &l.dir, &exe.path)?;
         if hung {
             run.mark_hung(&l.package, "a test of it hung in the tests step".into());
@@ -134,7 +135,7 @@ fn check_listing(run: &Run, l: &Listing, build: &Build) -> Result<Problems> {
         }
     }
     if l.kind() == Kind::Library {
-        p.extend(doc_tests(run.ctx, l)?);
+        p.extend(doc_tests(run, l, built)?);
     }
     Ok(p)
 }
@@ -192,12 +193,13 @@ fn list_ignored(exe: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-/// A library's documentation examples, under `cargo test --doc`.
-fn doc_tests(ctx: &Ctx, l: &Listing) -> Result<Problems> {
-    let mut cmd = process::cargo();
-    cmd.current_dir(&ctx.root)
-        .args(["test", "--doc", "-p", &l.package]);
-    let out = process::run(&mut cmd, limits::TEST_BINARY * 5)?;
+/// A library's documentation examples, under `cargo test --doc` in its copy.
+fn doc_tests(run: &Run, l: &Listing, built: &Built) -> Result<Problems> {
+    let worker = crate::scratch::worker_of(run.ctx, run.all, &l.package)?;
+    let out = process::run(
+        &mut worker.cargo(&built.dir, &["test", "--doc"]),
+        limits::TEST_BINARY * 5,
+    )?;
     Ok(if out.success() {
         vec![]
     } else {

@@ -27,7 +27,6 @@ use record::record;
 use scratch::{Scratch, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
 
 /// Counts for the end of the run.
 #[derive(Default)]
@@ -68,20 +67,41 @@ impl fmt::Display for Summary {
 pub fn check(run: &Run) -> Result<(Problems, Summary)> {
     let ctx = run.ctx;
     let mut summary = Summary::default();
-
-    // What each listing's tests are called, from the workspace's own test binaries.
-    let build = crate::libtest::build_listings(ctx, &run.selected)?;
-    if !build.success() {
-        return Ok((
-            vec![format!("building the tests failed:\n{}", build.report())],
-            summary,
-        ));
-    }
-    let tests = crate::libtest::tests_by_listing(&build)?;
-    let mut p = tally(run, &tests, &mut summary);
-
     let mut passed = Passed::load(ctx, "breaks", !run.options.no_cache && !run.options.bless);
+    let mut p = Vec::new();
     let queue = queue(run, &mut passed, &mut p);
+
+    // What each listing's tests are called, from its copy's build: needed for the
+    // listings with breaks to check, and for those whose coverage changed.
+    let mut wanted: Vec<&Listing> = Vec::new();
+    let mut covered = Vec::new();
+    for l in run.selected.iter().copied() {
+        let key = coverage_key(ctx, l);
+        let changed = !passed.hit(&key);
+        if changed || queue.iter().any(|job| job.l.package == l.package) {
+            wanted.push(l);
+        }
+        if changed {
+            covered.push((l, key));
+        }
+    }
+    let builds = crate::builds::of(ctx, run.all, &wanted)?;
+    for l in &wanted {
+        if let Some(failure) = builds.get(l).and_then(|b| b.failure(ctx, l)) {
+            p.push(failure);
+        }
+    }
+    let tests = crate::libtest::tests_by_listing(&wanted, &builds)?;
+    tally(run, &mut summary);
+    for (l, key) in covered {
+        let missing = uncovered(l, &tests);
+        if missing.is_empty() {
+            passed.pass(key)?;
+        }
+        summary.uncovered.extend(missing.iter().cloned());
+        p.extend(missing);
+    }
+
     let results = run_in_parallel(run, queue, &tests)?;
     for (job, result) in results {
         let (l, b) = (job.l, job.b);
@@ -110,31 +130,38 @@ pub fn check(run: &Run) -> Result<(Problems, Summary)> {
     Ok((p, summary))
 }
 
-/// Counts the breaks into the summary, and reports every claim without a break to prove
-/// it (see [`coverage`]).
-fn tally(run: &Run, tests: &Tests, summary: &mut Summary) -> Problems {
-    let mut p = Vec::new();
-    let none = BTreeMap::new();
+/// Counts the breaks into the summary.
+fn tally(run: &Run, summary: &mut Summary) {
     for l in &run.selected {
-        let names: BTreeSet<String> = tests
-            .get(l.dir.as_path())
-            .unwrap_or(&none)
-            .keys()
-            .cloned()
-            .collect();
-        for missing in coverage(l, &names) {
-            summary
-                .uncovered
-                .push(format!("{}: {missing}", l.manifest.display()));
-            p.push(format!("{}: {missing}", l.manifest.display()));
-        }
         for b in &l.breaks {
             summary.total += 1;
             *summary.by_check.entry(check_name(&b.fails)).or_default() += 1;
             *summary.by_kind.entry(l.kind().name()).or_default() += 1;
         }
     }
-    p
+}
+
+/// Every claim of `l` without a break to prove it (see [`coverage`]), naming the listing.
+fn uncovered(l: &Listing, tests: &Tests) -> Problems {
+    let none = BTreeMap::new();
+    let names: BTreeSet<String> = tests
+        .get(&l.package)
+        .unwrap_or(&none)
+        .keys()
+        .cloned()
+        .collect();
+    coverage(l, &names)
+        .into_iter()
+        .map(|missing| format!("{}: {missing}", l.manifest.display()))
+        .collect()
+}
+
+/// What a listing's coverage depends on: its declaration and its tests, all in its files.
+fn coverage_key(ctx: &Ctx, l: &Listing) -> String {
+    cache::key(
+        &format!("{} coverage", l.id),
+        &crate::inputs::listing(ctx, l),
+    )
 }
 
 /// The breaks to check: all but those cached as passed, and those of a listing that hung
@@ -168,7 +195,7 @@ struct Job<'a> {
     key: String,
 }
 
-type Tests<'a> = BTreeMap<&'a Path, BTreeMap<String, Vec<String>>>;
+type Tests = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
 /// Checks the jobs on the scratch workers, each listing's breaks on its own worker (where
 /// the copy-out step built it, so its copy and build are warm); returns each job with its
@@ -187,7 +214,7 @@ fn run_in_parallel<'a>(
         |worker, w, job| {
             say!("  break {} `{}` (worker {w})", job.l.package, job.b.id());
             let scratch = Scratch::new(run.ctx, worker);
-            let targets = tests.get(job.l.dir.as_path()).unwrap_or(&none);
+            let targets = tests.get(&job.l.package).unwrap_or(&none);
             let verdict = scratch
                 .apply(job.l, job.b)
                 .and_then(|copy| scratch.verdict(job.l, &copy, job.b, targets));

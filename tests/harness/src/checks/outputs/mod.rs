@@ -6,8 +6,8 @@
 mod chart;
 
 use super::{Problems, Run, limits};
+use crate::builds::Built;
 use crate::cache::Passed;
-use crate::cargo::Build;
 use crate::context::Ctx;
 use crate::declaration::{Kind, Listing};
 use crate::inputs;
@@ -41,14 +41,15 @@ pub fn check(run: &Run) -> Result<Problems> {
         passed.save(run.options.is_full())?;
         return Ok(vec![]);
     }
-    // The selected listings' programs and tests, as the tests step builds them.
-    let build = crate::libtest::build_listings(ctx, &run.selected)?;
-    if !build.success() {
-        return Ok(vec![format!("cargo build failed:\n{}", build.report())]);
-    }
+    // Their copies' builds, as copy-out made them (or made now, if it did not run).
+    let wanted: Vec<&Listing> = runnable.iter().map(|(l, _)| *l).collect();
+    let builds = crate::builds::of(ctx, run.all, &wanted)?;
     let mut p = Vec::new();
     for (l, key) in runnable {
-        let problems = run_one(run, l, &build)?;
+        let problems = match builds.get(l) {
+            Some(built) => run_one(run, l, built)?,
+            None => vec![format!("{}: it has no build", l.manifest.display())],
+        };
         if problems.is_empty() {
             passed.pass(key)?;
         }
@@ -58,10 +59,13 @@ pub fn check(run: &Run) -> Result<Problems> {
     Ok(p)
 }
 
-/// Runs one listing's program from `build` and judges it (a hang is marked on `run`).
-fn run_one(run: &Run, l: &Listing, build: &Build) -> Result<Problems> {
+/// Runs one listing's program from its build and judges it (a hang is marked on `run`).
+fn run_one(run: &Run, l: &Listing, built: &Built) -> Result<Problems> {
     let ctx = run.ctx;
-    let Some(exe) = build.program(&l.dir) else {
+    if let Some(failure) = built.failure(ctx, l) {
+        return Ok(vec![failure]);
+    }
+    let Some(exe) = built.program() else {
         return Ok(vec![format!(
             "{}: cargo built no program for it (is src/main.rs missing?)",
             l.manifest.display()
