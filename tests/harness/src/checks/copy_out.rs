@@ -68,7 +68,7 @@ fn check_one(run: &Run, worker: &Worker, l: &Listing) -> Result<Problems> {
     let reader_build = cargo(&["build", "--quiet"])?;
     if !reader_build.success() {
         return Ok(vec![format!(
-            "{}: `cargo build` of a copy fails (to {}): its [dependencies] lack something the code uses (a dev-dependency may supply it to the tests):\n{}",
+            "{}: `cargo build` of a copy fails (to {}); if the workspace builds it, its [dependencies] lack something the code uses that a dev-dependency supplies to the tests:\n{}",
             l.manifest.display(),
             ctx.rel(&dest),
             reader_build.report()
