@@ -46,7 +46,7 @@ impl Built {
     pub fn failure(&self, ctx: &Ctx, l: &Listing) -> Option<String> {
         (!self.build.success()).then(|| {
             format!(
-                "{}: `cargo build --all-targets` of its copy fails (in {}):\n{}",
+                "{}: `cargo test` of a copy does not build (to {}):\n{}",
                 l.manifest.display(),
                 ctx.rel(&self.dir),
                 self.build.report()
@@ -104,5 +104,16 @@ impl Builds {
     /// The listing's build (none for a compile-fail listing).
     pub fn get(&self, l: &Listing) -> Option<&Built> {
         self.0.get(&l.package).map(|c| c.as_ref())
+    }
+
+    /// The listing's build if it built, else the problem to report (naming the listing).
+    pub fn built(&self, ctx: &Ctx, l: &Listing) -> std::result::Result<&Built, String> {
+        let built = self
+            .get(l)
+            .ok_or_else(|| format!("{}: it has no build", l.manifest.display()))?;
+        match built.failure(ctx, l) {
+            Some(failure) => Err(failure),
+            None => Ok(built),
+        }
     }
 }

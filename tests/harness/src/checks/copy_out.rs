@@ -76,16 +76,7 @@ fn check_one(run: &Run, worker: &Worker, l: &Listing) -> Result<Problems> {
     }
     // Then what `cargo test` builds: the programs and tests the later steps run.
     let built = Built::build(ctx, worker, l)?;
-    let problems = if built.build.success() {
-        vec![]
-    } else {
-        vec![format!(
-            "{}: `cargo test` of a copy does not build (to {}):\n{}",
-            l.manifest.display(),
-            ctx.rel(&dest),
-            built.build.report()
-        )]
-    };
+    let problems = built.failure(ctx, l).into_iter().collect();
     crate::builds::keep(l, built);
     Ok(problems)
 }

@@ -46,9 +46,9 @@ pub fn check(run: &Run) -> Result<Problems> {
     let builds = crate::builds::of(ctx, run.all, &wanted)?;
     let mut p = Vec::new();
     for (l, key) in runnable {
-        let problems = match builds.get(l) {
-            Some(built) => run_one(run, l, built)?,
-            None => vec![format!("{}: it has no build", l.manifest.display())],
+        let problems = match builds.built(ctx, l) {
+            Ok(built) => run_one(run, l, built)?,
+            Err(problem) => vec![problem],
         };
         if problems.is_empty() {
             passed.pass(key)?;
@@ -62,9 +62,6 @@ pub fn check(run: &Run) -> Result<Problems> {
 /// Runs one listing's program from its build and judges it (a hang is marked on `run`).
 fn run_one(run: &Run, l: &Listing, built: &Built) -> Result<Problems> {
     let ctx = run.ctx;
-    if let Some(failure) = built.failure(ctx, l) {
-        return Ok(vec![failure]);
-    }
     let Some(exe) = built.program() else {
         return Ok(vec![format!(
             "{}: cargo built no program for it (is src/main.rs missing?)",
