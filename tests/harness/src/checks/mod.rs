@@ -93,53 +93,38 @@ impl Step {
         }
     }
 
-    /// Steps that read the built book, and so need the book step's build first.
-    fn reads_built_book(self) -> bool {
+    /// Where the step runs (see [`Place`]).
+    fn place(self) -> Place {
         match self {
-            Step::Browser | Step::OwnProject | Step::Skeptic | Step::MdbookTest => true,
             Step::Declarations
             | Step::Citations
             | Step::Fmt
             | Step::Clippy
-            | Step::Outputs
-            | Step::Tests
             | Step::CopyOut
-            | Step::Loom
-            | Step::Schedules
             | Step::Go
-            | Step::Mutants
-            | Step::Breaks
-            | Step::Book => false,
+            | Step::Outputs
+            | Step::Tests => Place::Alone,
+            Step::Loom | Step::Schedules | Step::Mutants | Step::Breaks => Place::BesideTheBook,
+            Step::Book => Place::Book,
+            Step::Browser | Step::OwnProject | Step::Skeptic | Step::MdbookTest => {
+                Place::ReadsTheBook
+            }
         }
+    }
+
+    /// Steps that read the built book, and so need the book step's build first.
+    fn reads_built_book(self) -> bool {
+        self.place() == Place::ReadsTheBook
     }
 
     /// The book step and the steps that read the built book.
     fn is_book_step(self) -> bool {
-        self == Step::Book || self.reads_built_book()
+        matches!(self.place(), Place::Book | Place::ReadsTheBook)
     }
 
-    /// Steps the book steps run beside: they build on the scratch workers or in target
-    /// directories of their own, and nothing they check depends on how fast the machine
-    /// is. (The Go step, whose trials measure races, and the outputs and tests steps,
-    /// whose programs keep time, run before, with the machine to themselves; so does
-    /// copy-out, which builds what outputs and tests run.)
+    /// Steps the book steps run beside.
     fn beside_the_book(self) -> bool {
-        match self {
-            Step::Loom | Step::Schedules | Step::Mutants | Step::Breaks => true,
-            Step::Declarations
-            | Step::Citations
-            | Step::Fmt
-            | Step::Clippy
-            | Step::Outputs
-            | Step::Tests
-            | Step::Go
-            | Step::CopyOut
-            | Step::Book
-            | Step::Browser
-            | Step::OwnProject
-            | Step::Skeptic
-            | Step::MdbookTest => false,
-        }
+        self.place() == Place::BesideTheBook
     }
 
     fn title(self) -> &'static str {
@@ -193,6 +178,22 @@ impl Step {
         Step::Skeptic,
         Step::MdbookTest,
     ];
+}
+
+/// Where a step runs in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// One after the other, with the machine to itself: first the steps whose programs
+    /// keep time or measure races (Go, outputs, tests), and those before them.
+    Alone,
+    /// Then these, with the book steps beside them on a thread of their own: they build
+    /// on the scratch workers or in target directories of their own, and nothing they
+    /// check depends on how fast the machine is.
+    BesideTheBook,
+    /// The book's build.
+    Book,
+    /// Steps that read the built book (after the book step).
+    ReadsTheBook,
 }
 
 #[derive(Debug, Args, Default)]
