@@ -14,5 +14,7 @@ pub const TEST_BINARY: Duration = Duration::from_secs(90);
 pub const LOOM_MODEL: Duration = Duration::from_secs(120);
 /// One chapter under `mdbook test`.
 pub const MDBOOK_TEST_CHAPTER: Duration = Duration::from_secs(5 * 60);
+/// The whole book under `mdbook test` (about 30 s of rustdoc on a 2-core machine).
+pub const MDBOOK_TEST_BOOK: Duration = Duration::from_secs(10 * 60);
 /// The whole skeptic run (a block stuck for 60 s stops it sooner).
 pub const SKEPTIC: Duration = Duration::from_secs(30 * 60);
