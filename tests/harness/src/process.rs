@@ -270,24 +270,45 @@ fn wait_or_kill(
     Ok((ending, started.elapsed()))
 }
 
-/// The old interface, kept for the browser step: captured output, None if it had to be
-/// killed.
-pub struct Output {
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
+/// A program kept running while the harness works with it (a browser it drives), in a
+/// process group of its own like every other command: dropping it kills the group, and
+/// Ctrl-C does too while it runs. Its standard error arrives line by line on `stderr`;
+/// its standard output is read and dropped.
+pub struct Held {
+    child: Box<dyn ChildWrapper>,
+    pub stderr: std::sync::mpsc::Receiver<String>,
 }
 
-pub fn capture(cmd: &mut Command, timeout: Duration) -> Result<Option<Output>> {
-    let run = run(cmd, timeout)?;
-    Ok(match run.ending {
-        Ending::Exited(status) => Some(Output {
-            status,
-            stdout: run.stdout,
-            stderr: run.stderr,
-        }),
-        _ => None,
-    })
+/// Starts `cmd` as a [`Held`] program.
+pub fn hold(cmd: &Command) -> Result<Held> {
+    let mut child = spawn_in_group(cmd, true)?;
+    let stdout = child.stdout().take();
+    std::thread::spawn(move || stdout.map(|mut o| std::io::copy(&mut o, &mut std::io::sink())));
+    let (lines, stderr) = std::sync::mpsc::channel();
+    let pipe = child.stderr().take();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        let Some(pipe) = pipe else { return };
+        for line in std::io::BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(Held { child, stderr })
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let id = self.child.id();
+        self.child.kill().ok();
+        self.child.wait().ok();
+        kill_group(id);
+        if let Ok(mut live) = LIVE.lock() {
+            live.retain(|&p| p != id);
+        }
+    }
 }
 
 #[cfg(all(test, unix))]

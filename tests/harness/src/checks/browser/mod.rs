@@ -6,6 +6,7 @@
 //! before the reader unfolds it; at 1280 px no table or code block needs horizontal
 //! scrolling; at 390 px nothing sticks out of the viewport outside a scroll container.
 
+mod devtools;
 mod measures;
 mod schedules;
 
@@ -14,24 +15,34 @@ use crate::cache::{self, Hasher, Passed};
 use crate::context::Ctx;
 use crate::declaration::Listing;
 use crate::mdbook::walk;
-use crate::process::capture;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use devtools::Browser;
 use fs_err as fs;
 use measures::Measures;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-/// The one console message allowed: mdBook asks play.rust-lang.org which crates it has,
-/// to decide where to show a Run button, and this check runs offline.
-const OFFLINE_PLAYGROUND_FETCH: &str = "Failed to fetch\", source: ";
+/// The console messages allowed, as (text, source) parts: mdBook asks play.rust-lang.org
+/// which crates it has, to decide where to show a Run button, and this check runs offline,
+/// so the request fails and book.js does not catch the failure.
+const OFFLINE_PLAYGROUND: [(&str, &str); 2] = [
+    (
+        "\"Failed to load resource: ",
+        "source: https://play.rust-lang.org/meta/crates ",
+    ),
+    ("Failed to fetch\", source: ", "/book.js "),
+];
 
 /// The most lines of code a listing may show before the reader unfolds it.
 const MAX_VISIBLE_LINES: usize = 80;
 
 /// A desktop window, and a phone's.
-pub(super) const WIDE: &str = "1280,900";
-const NARROW: &str = "390,844";
+pub(super) const WIDE: (u32, u32) = (1280, 900);
+const NARROW: (u32, u32) = (390, 844);
+
+/// How long one page may take to render.
+const RENDER: Duration = Duration::from_secs(60);
 
 pub fn check(run: &Run) -> Result<Problems> {
     let ctx = run.ctx;
@@ -113,16 +124,32 @@ fn theme_key(ctx: &Ctx, chromium: &Path) -> Result<Hasher> {
 }
 
 /// Checks the pages, two browsers at a time (this machine has two cores), each worker's
-/// browser with a profile of its own.
+/// browser kept running from page to page, with a profile of its own. A browser that
+/// failed a page is replaced for the next.
 fn check_pages(
     ctx: &Ctx,
     chromium: &Path,
     work: &Path,
     pages: &[PathBuf],
 ) -> Vec<(PathBuf, Result<Checked>)> {
+    let browsers: Vec<std::sync::Mutex<Option<Browser>>> = (0..crate::parallel::WORKERS)
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
     crate::parallel::map_on(pages, |worker, page| {
+        let mut slot = browsers[worker]
+            .lock()
+            .expect("one page at a time per worker");
         let profile = work.join(format!("profile-{worker}"));
-        (page.clone(), check_page(ctx, chromium, &profile, page))
+        let checked = match slot.take() {
+            Some(b) => Ok(b),
+            None => Browser::launch(browser(chromium, &profile)),
+        }
+        .and_then(|mut b| {
+            let checked = check_page(ctx, &mut b, page)?;
+            *slot = Some(b);
+            Ok(checked)
+        });
+        (page.clone(), checked)
     })
 }
 
@@ -143,10 +170,10 @@ fn page_key(ctx: &Ctx, page: &Path, theme: &Hasher) -> String {
     cache::key(&format!("page {}", ctx.rel(page)), &h)
 }
 
+/// Chromium as the machine's own probe starts it: headless, no sandbox (root), and
+/// nothing that reaches for the network in the background.
 fn browser(chromium: &Path, profile: &Path) -> Command {
     let mut cmd = Command::new(chromium);
-    // As the machine's own probe starts it: no sandbox (root), and nothing that reaches
-    // for the network in the background.
     cmd.args([
         "--headless",
         "--no-sandbox",
@@ -157,9 +184,6 @@ fn browser(chromium: &Path, profile: &Path) -> Command {
         "--disable-component-update",
         "--disable-sync",
         "--hide-scrollbars",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--virtual-time-budget=5000",
     ])
     .arg(format!("--user-data-dir={}", profile.display()));
     cmd
@@ -182,29 +206,35 @@ struct Checked {
 }
 
 /// Renders `page` (with `?book-check`, so its script measures the layout) in a window of
-/// `size`, and returns the DOM as the scripts left it, and Chromium's log.
-fn render(chromium: &Path, profile: &Path, page: &Path, size: &str) -> Result<(String, String)> {
-    render_as(chromium, profile, page, size, "")
+/// `size`: the DOM as the scripts left it, and the console messages.
+fn render(b: &mut Browser, page: &Path, size: (u32, u32)) -> Result<devtools::Rendered> {
+    render_as(b, page, size, "")
 }
 
 /// The same, with more of the query: `&theme=coal`, `&media=print` (see theme/listings.js).
-pub(super) fn render_as(
-    chromium: &Path,
-    profile: &Path,
+fn render_as(
+    b: &mut Browser,
     page: &Path,
-    size: &str,
+    size: (u32, u32),
     more: &str,
-) -> Result<(String, String)> {
-    let mut cmd = browser(chromium, profile);
-    cmd.arg(format!("--window-size={size}"))
-        .arg("--dump-dom")
-        .arg(url(page, &format!("?book-check{more}")));
-    let out = capture(&mut cmd, Duration::from_secs(60))?
-        .with_context(|| format!("Chromium hung rendering the page at {size} px"))?;
-    if !out.status.success() {
-        bail!("Chromium failed ({}): {}", out.status, out.stderr);
-    }
-    Ok((out.stdout, out.stderr))
+) -> Result<devtools::Rendered> {
+    b.render(&url(page, &format!("?book-check{more}")), size, RENDER)
+        .with_context(|| format!("rendering the page at {} px", size.0))
+}
+
+/// Whether a console message is one of those expected of `page` opened from a file in
+/// `root`: the offline playground's, or, on 404.html, a file outside the book. That page
+/// is served for any missing path, so it links its scripts and styles from the site's
+/// root (`<base href="/">`), which a file URL puts at the filesystem's root.
+fn allowed(line: &str, page: &Path, root: &Path) -> bool {
+    let offline = OFFLINE_PLAYGROUND
+        .iter()
+        .any(|(text, source)| line.contains(text) && line.contains(source));
+    let outside_the_book = page.ends_with("404.html")
+        && line
+            .starts_with("\"Failed to load resource: net::ERR_FILE_NOT_FOUND\", source: file:///")
+        && !line.contains(&format!("source: file://{}/", root.display()));
+    offline || outside_the_book
 }
 
 /// A JSON mark theme/listings.js left on the <html> element.
@@ -218,23 +248,21 @@ fn json_mark<T: serde::de::DeserializeOwned>(dom: &str, attr: &str) -> Result<T>
 }
 
 /// Renders one page and reads what its scripts recorded.
-fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result<Checked> {
+fn check_page(ctx: &Ctx, b: &mut Browser, page: &Path) -> Result<Checked> {
     let rel = ctx.rel(page);
     let source = fs::read_to_string(page)?;
-    let (dom, stderr) = render(chromium, profile, page, WIDE)?;
+    let rendered = render(b, page, WIDE)?;
+    let dom = rendered.dom;
     let mut checked = Checked::default();
-    let out_stderr = stderr;
     let p = &mut checked.problems;
     if let Some(pos) = dom.find("{{#") {
         let snippet: String = dom[pos..].chars().take(60).collect();
         p.push(format!("{rel}: the page shows a raw directive: {snippet}"));
     }
-    for line in out_stderr.lines().filter(|l| l.contains(":CONSOLE")) {
-        if !(line.contains(OFFLINE_PLAYGROUND_FETCH) && line.contains("book.js")) {
-            p.push(format!(
-                "{rel}: console: {}",
-                line.split("] ").nth(1).unwrap_or(line)
-            ));
+    let root = ctx.html();
+    for line in rendered.console {
+        if !allowed(&line, page, &root) {
+            p.push(format!("{rel}: console: {line}"));
         }
     }
     if page.ends_with("404.html") {
@@ -259,9 +287,7 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
     if page.ends_with("print.html") {
         return Ok(checked);
     }
-    p.extend(schedules::read(
-        chromium, profile, page, &rel, &source, &dom,
-    )?);
+    p.extend(schedules::read(b, page, &rel, &source, &dom)?);
     let lines: Vec<(String, usize)> = json_mark(&dom, "data-listing-lines")?;
     for (id, n) in &lines {
         if *n > MAX_VISIBLE_LINES {
@@ -286,7 +312,7 @@ fn check_page(ctx: &Ctx, chromium: &Path, profile: &Path, page: &Path) -> Result
             "{rel}: at 1280 px a {c}: it needs horizontal scrolling (wrap it or make it narrower)"
         ));
     }
-    let (narrow, _) = render(chromium, profile, page, NARROW)?;
+    let narrow = render(b, page, NARROW)?.dom;
     let overflow: Vec<String> = json_mark(&narrow, "data-overflow")?;
     checked.overflowing = overflow.len();
     for o in overflow {
@@ -309,6 +335,7 @@ fn check_search(
     let pages = walk(&html_root, "html")?;
     let mut p = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
+    let mut b = Browser::launch(browser(chromium, &work.join("profile-search")))?;
     for l in listings.iter().filter(|l| seen.insert(l.chapter)) {
         let anchor = format!("id=\"listing-{}\"", l.label());
         let Some(page) = pages
@@ -327,19 +354,16 @@ fn check_search(
             .split_once('-')
             .map_or(name, |(_, w)| w)
             .replace('-', " ");
-        let mut cmd = browser(chromium, &work.join("profile-search"));
-        cmd.arg("--dump-dom").arg(url(
+        let search = url(
             &html_root.join("index.html"),
             &format!("?search={}", words.replace(' ', "%20")),
-        ));
-        let out = capture(&mut cmd, Duration::from_secs(60))?
-            .with_context(|| format!("Chromium hung searching for \"{words}\""))?;
+        );
+        let dom = b
+            .render(&search, WIDE, RENDER)
+            .with_context(|| format!("searching for \"{words}\""))?
+            .dom;
         let rel_page = page.strip_prefix(&html_root)?.display().to_string();
-        let results = out
-            .stdout
-            .split("id=\"searchresults\"")
-            .nth(1)
-            .unwrap_or("");
+        let results = dom.split("id=\"searchresults\"").nth(1).unwrap_or("");
         let results = results.split("</ul>").next().unwrap_or("");
         if !results.contains(&format!("href=\"{rel_page}")) {
             p.push(format!(
@@ -385,6 +409,7 @@ fn screenshots(ctx: &Ctx, chromium: &Path, html_root: &Path, work: &Path) -> Res
     for (name, page, dark, size) in shots {
         let file = dir.join(name);
         let mut cmd = browser(chromium, &work.join("profile-shots"));
+        cmd.arg("--virtual-time-budget=5000");
         if dark {
             cmd.arg("--force-dark-mode");
         }
@@ -399,18 +424,13 @@ fn screenshots(ctx: &Ctx, chromium: &Path, html_root: &Path, work: &Path) -> Res
         // The print view is the whole book in one page: on a loaded 2-core machine its PDF
         // took 42 s, so it gets more than a page's minute.
         let limit = Duration::from_secs(if name.ends_with(".pdf") { 180 } else { 60 });
-        let out = capture(&mut cmd, limit)?.with_context(|| {
-            format!(
-                "Chromium hung making {name} of {} (killed after {} s)",
-                ctx.rel(&page),
-                limit.as_secs()
-            )
-        })?;
+        let out = crate::process::run(&mut cmd, limit)?;
         let size = fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-        if !out.status.success() || size < 10_000 {
+        if !out.success() || size < 10_000 {
             p.push(format!(
-                "screenshot {name} of {} failed: {}",
+                "screenshot {name} of {}: Chromium {}: {}",
                 ctx.rel(&page),
+                out.describe_ending(),
                 out.stderr
             ));
         }
@@ -448,6 +468,38 @@ fn find_chromium() -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_expected_console_messages_are_allowed() {
+        let root = Path::new("/b/html");
+        let page = root.join("ch01/01-basics.html");
+        let not_found = |path: &str| {
+            format!(
+                "\"Failed to load resource: net::ERR_FILE_NOT_FOUND\", source: file://{path} (0)"
+            )
+        };
+        for line in [
+            "\"Failed to load resource: net::ERR_NAME_NOT_RESOLVED\", source: https://play.rust-lang.org/meta/crates (0)",
+            "\"Uncaught (in promise) TypeError: Failed to fetch\", source: file:///b/html/book.js (25)",
+        ] {
+            assert!(allowed(line, &page, root), "{line}");
+        }
+        assert!(allowed(&not_found("/toc.js"), &root.join("404.html"), root));
+        for (line, on) in [
+            (not_found("/toc.js"), &page),
+            (not_found("/b/html/toc.js"), &root.join("404.html")),
+            (
+                "\"Uncaught TypeError: x is undefined\", source: file:///b/html/book.js (3)".into(),
+                &page,
+            ),
+            (
+                "\"Failed to fetch\", source: file:///b/html/theme/listings.js (9)".into(),
+                &page,
+            ),
+        ] {
+            assert!(!allowed(&line, on, root), "{line} on {}", on.display());
+        }
+    }
 
     #[test]
     fn the_search_is_checked_again_when_the_book_or_a_listing_changes() {

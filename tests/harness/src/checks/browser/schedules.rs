@@ -2,6 +2,7 @@
 //! dark one and with the print styles (theme/listings.js's `scheduleReads` marks how many
 //! are laid out with a column per thread and text and mark standing out).
 
+use super::devtools::Browser;
 use super::{WIDE, render_as};
 use crate::checks::Problems;
 use anyhow::Result;
@@ -11,8 +12,7 @@ use std::path::Path;
 /// (theme/listings.js's `scheduleReads`): laid out, a column per thread, text and mark
 /// standing out from the background.
 pub(super) fn read(
-    chromium: &Path,
-    profile: &Path,
+    b: &mut Browser,
     page: &Path,
     rel: &str,
     source: &str,
@@ -32,7 +32,7 @@ pub(super) fn read(
         let dom = if more.is_empty() {
             light.to_string()
         } else {
-            render_as(chromium, profile, page, WIDE, more)?.0
+            render_as(b, page, WIDE, more)?.dom
         };
         match crate::html::attribute_values(&dom, "data-schedules").into_iter().next() {
             Some(got) if got == expected => {}
