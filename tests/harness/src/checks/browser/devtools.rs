@@ -295,3 +295,50 @@ fn console_line(m: &Value) -> Option<String> {
     let url = url.as_str().unwrap_or_default();
     Some(format!("\"{text}\", source: {url} ({})", line.unwrap_or(0)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_events_read_as_chromium_logs_them() {
+        let called = json!({"method": "Runtime.consoleAPICalled", "params": {"type": "error",
+            "args": [{"type": "string", "value": "no badge"}, {"type": "number", "value": 3}],
+            "stackTrace": {"callFrames": [{"url": "file:///b/theme/listings.js", "lineNumber": 9}]}}});
+        assert_eq!(
+            console_line(&called).unwrap(),
+            "\"no badge 3\", source: file:///b/theme/listings.js (10)"
+        );
+        let thrown = json!({"method": "Runtime.exceptionThrown", "params": {"exceptionDetails": {
+            "text": "Uncaught (in promise) TypeError: Failed to fetch", "url": "file:///b/book.js",
+            "lineNumber": 24, "exception": {"description": "TypeError: Failed to fetch\n    at x"}}}});
+        assert_eq!(
+            console_line(&thrown).unwrap(),
+            "\"Uncaught (in promise) TypeError: Failed to fetch\", source: file:///b/book.js (25)"
+        );
+        let bare = json!({"method": "Runtime.exceptionThrown", "params": {"exceptionDetails": {
+            "text": "Uncaught", "url": "file:///b/x.js", "lineNumber": 0,
+            "exception": {"description": "ReferenceError: y is not defined\n    at z"}}}});
+        assert_eq!(
+            console_line(&bare).unwrap(),
+            "\"Uncaught ReferenceError: y is not defined\", source: file:///b/x.js (1)"
+        );
+        let failed = json!({"method": "Log.entryAdded", "params": {"entry": {"source": "network",
+            "level": "error", "text": "Failed to load resource: net::ERR_FILE_NOT_FOUND",
+            "url": "file:///b/toc.js"}}});
+        assert_eq!(
+            console_line(&failed).unwrap(),
+            "\"Failed to load resource: net::ERR_FILE_NOT_FOUND\", source: file:///b/toc.js (0)"
+        );
+    }
+
+    #[test]
+    fn other_events_and_verbose_entries_are_not_console_messages() {
+        let verbose = json!({"method": "Log.entryAdded", "params": {"entry": {"level": "verbose",
+            "text": "[Violation] handler took 60ms", "url": ""}}});
+        assert_eq!(console_line(&verbose), None);
+        let load = json!({"method": "Page.loadEventFired", "params": {"timestamp": 1.0}});
+        assert_eq!(console_line(&load), None);
+        assert_eq!(console_line(&json!({"id": 3, "result": {}})), None);
+    }
+}
