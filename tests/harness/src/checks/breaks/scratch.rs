@@ -79,13 +79,18 @@ impl<'a> Scratch<'a> {
                 })
             }
             Fails::Compile => {
-                let build =
-                    cargo::json(&mut self.cargo(copy, &["build", "--quiet", "--all-targets"]))?;
-                Ok(if build.success() {
-                    Verdict::Held(": it still compiles".into())
-                } else {
-                    Verdict::Failed(first_errors(&build))
-                })
+                // With its tests, then alone, as `cargo run` builds it: a dev-dependency's
+                // features reach the program only when tests are built in the same command.
+                for args in [
+                    &["build", "--quiet", "--all-targets"][..],
+                    &["build", "--quiet"],
+                ] {
+                    let build = cargo::json(&mut self.cargo(copy, args))?;
+                    if !build.success() {
+                        return Ok(Verdict::Failed(first_errors(&build)));
+                    }
+                }
+                Ok(Verdict::Held(": it still compiles".into()))
             }
             Fails::Output => {
                 let build = cargo::json(&mut self.cargo(copy, &["build", "--quiet", "--bins"]))?;

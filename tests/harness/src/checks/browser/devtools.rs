@@ -3,7 +3,8 @@
 //! a Chromium each took 133 CPU-s; 62 renders in one Chromium, in one window, 20 CPU-s.
 //!
 //! Each render does what `chromium --headless --window-size=W,H --virtual-time-budget=5000
-//! --dump-dom URL` does: the window at that size, the page given five seconds of virtual
+//! --dump-dom URL` does: a window at that size (one per page, as DevTools sorts messages
+//! by window: a late message of one page is never read as the next one's), the page given five seconds of virtual
 //! time (the clock stands still while files load), then the DOM as its scripts left it.
 //! Console messages, uncaught exceptions and failed loads come as DevTools events, written
 //! as Chromium writes console messages to its log: `"TEXT", source: URL (LINE)`.
@@ -27,22 +28,19 @@ pub(super) struct Browser {
     socket: WebSocket<MaybeTlsStream<TcpStream>>,
     next_id: u64,
     tab: Option<Tab>,
+    /// What the open page wrote to the console so far.
+    console: Vec<String>,
     // Last, so the socket closes before Chromium is killed.
     _chromium: Held,
 }
 
-/// The window pages render in: its DevTools session, its window and its size.
+/// The window a page renders in: its target, DevTools session, window and size.
 #[derive(Clone)]
 struct Tab {
+    target: String,
     session: String,
     window: Value,
     size: (u32, u32),
-}
-
-/// A rendered page: its DOM, and what it wrote to the console.
-pub(super) struct Rendered {
-    pub dom: String,
-    pub console: Vec<String>,
 }
 
 impl Browser {
@@ -70,17 +68,19 @@ impl Browser {
             socket,
             next_id: 0,
             tab: None,
+            console: Vec::new(),
             _chromium: chromium,
         })
     }
 
-    /// Renders `url` in a window of `width`×`height` pixels; fails if that takes longer
-    /// than `limit` (the browser should then be dropped: it is in an unknown state). One
-    /// window serves every page, resized when asked for another size.
-    pub fn render(&mut self, url: &str, size: (u32, u32), limit: Duration) -> Result<Rendered> {
+    /// Renders `url` in a window of `width`×`height` pixels, and returns its DOM as its
+    /// scripts left it; fails if that takes longer
+    /// than `limit` (the browser should then be dropped: it is in an unknown state). The
+    /// renders of one page share a window, resized when asked for another size, until
+    /// [`Browser::close_page`].
+    pub fn render(&mut self, url: &str, size: (u32, u32), limit: Duration) -> Result<String> {
         let deadline = Instant::now() + limit;
-        let mut console = Vec::new();
-        let tab = self.tab(size, deadline, &mut console)?;
+        let tab = self.tab(size, deadline)?;
         let s = Some(tab.session.as_str());
         // The clock stands still until the page is on its way, then runs the budget,
         // standing still again while files load.
@@ -89,47 +89,46 @@ impl Browser {
             "Emulation.setVirtualTimePolicy",
             json!({"policy": "pause"}),
             deadline,
-            &mut console,
         )?;
-        self.call(
-            s,
-            "Page.navigate",
-            json!({"url": url}),
-            deadline,
-            &mut console,
-        )?;
+        self.call(s, "Page.navigate", json!({"url": url}), deadline)?;
         self.call(
             s,
             "Emulation.setVirtualTimePolicy",
             json!({"policy": "pauseIfNetworkFetchesPending", "budget": BUDGET_MS}),
             deadline,
-            &mut console,
         )?;
-        self.until(deadline, &mut console, |m| {
+        self.until(deadline, |m| {
             (m["method"] == "Emulation.virtualTimeBudgetExpired"
                 && m["sessionId"] == tab.session.as_str())
             .then_some(())
         })?;
-        let dom = self.call(s, "Runtime.evaluate", json!({"expression": "'<!DOCTYPE html>\\n' + document.documentElement.outerHTML", "returnByValue": true}), deadline, &mut console)?;
+        let dom = self.call(s, "Runtime.evaluate", json!({"expression": "'<!DOCTYPE html>\\n' + document.documentElement.outerHTML", "returnByValue": true}), deadline)?;
         let dom = dom["result"]["value"]
             .as_str()
             .context("the page has no DOM")?
             .to_string();
-        Ok(Rendered { dom, console })
+        Ok(dom)
     }
 
-    /// The window pages render in, opened on first use, resized to `size`.
-    fn tab(
-        &mut self,
-        (width, height): (u32, u32),
-        deadline: Instant,
-        console: &mut Vec<String>,
-    ) -> Result<Tab> {
+    /// Closes the window of the page rendered last, and returns what that page wrote to
+    /// the console over all its renders. The next render opens a new window.
+    pub fn close_page(&mut self, limit: Duration) -> Result<Vec<String>> {
+        if let Some(tab) = self.tab.clone() {
+            let deadline = Instant::now() + limit;
+            let target = json!({"targetId": tab.target});
+            self.call(None, "Target.closeTarget", target, deadline)?;
+            self.tab = None;
+        }
+        Ok(std::mem::take(&mut self.console))
+    }
+
+    /// The page's window, opened on its first render, resized to `size`.
+    fn tab(&mut self, (width, height): (u32, u32), deadline: Instant) -> Result<Tab> {
         if let Some(tab) = self.tab.clone() {
             if tab.size != (width, height) {
                 let bounds =
                     json!({"windowId": tab.window, "bounds": {"width": width, "height": height}});
-                self.call(None, "Browser.setWindowBounds", bounds, deadline, console)?;
+                self.call(None, "Browser.setWindowBounds", bounds, deadline)?;
                 self.tab.as_mut().expect("checked above").size = (width, height);
             }
             return Ok(tab);
@@ -139,7 +138,6 @@ impl Browser {
             "Target.createTarget",
             json!({"url": "about:blank", "newWindow": true, "width": width, "height": height}),
             deadline,
-            console,
         )?;
         let target = target["targetId"]
             .as_str()
@@ -150,7 +148,6 @@ impl Browser {
             "Browser.getWindowForTarget",
             json!({"targetId": target}),
             deadline,
-            console,
         )?["windowId"]
             .clone();
         let session = self.call(
@@ -158,16 +155,16 @@ impl Browser {
             "Target.attachToTarget",
             json!({"targetId": target, "flatten": true}),
             deadline,
-            console,
         )?;
         let session = session["sessionId"]
             .as_str()
             .context("no sessionId")?
             .to_string();
         for method in ["Runtime.enable", "Log.enable", "Page.enable"] {
-            self.call(Some(&session), method, json!({}), deadline, console)?;
+            self.call(Some(&session), method, json!({}), deadline)?;
         }
         let tab = Tab {
+            target,
             session,
             window,
             size: (width, height),
@@ -183,7 +180,6 @@ impl Browser {
         method: &str,
         params: Value,
         deadline: Instant,
-        console: &mut Vec<String>,
     ) -> Result<Value> {
         self.next_id += 1;
         let id = self.next_id;
@@ -194,7 +190,7 @@ impl Browser {
         self.socket
             .send(Message::Text(message.to_string()))
             .with_context(|| format!("sending {method} to Chromium"))?;
-        let reply = self.until(deadline, console, |m| (m["id"] == id).then(|| m.clone()))?;
+        let reply = self.until(deadline, |m| (m["id"] == id).then(|| m.clone()))?;
         if let Some(e) = reply.get("error") {
             bail!("Chromium refused {method}: {e}");
         }
@@ -206,7 +202,6 @@ impl Browser {
     fn until<T>(
         &mut self,
         deadline: Instant,
-        console: &mut Vec<String>,
         mut want: impl FnMut(&Value) -> Option<T>,
     ) -> Result<T> {
         loop {
@@ -232,8 +227,15 @@ impl Browser {
             };
             let message: Value =
                 serde_json::from_str(&text).context("Chromium sent a message that is not JSON")?;
-            if let Some(line) = console_line(&message) {
-                console.push(line);
+            // Only the open page's messages: a page's window is closed before the next
+            // page opens, so a late message of an earlier page is never read as this one's.
+            let open = self.tab.as_ref().map(|t| t.session.as_str());
+            if message["sessionId"]
+                .as_str()
+                .is_some_and(|s| Some(s) == open)
+                && let Some(line) = console_line(&message)
+            {
+                self.console.push(line);
             }
             if let Some(found) = want(&message) {
                 return Ok(found);

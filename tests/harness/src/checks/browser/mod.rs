@@ -207,18 +207,13 @@ struct Checked {
 }
 
 /// Renders `page` (with `?book-check`, so its script measures the layout) in a window of
-/// `size`: the DOM as the scripts left it, and the console messages.
-fn render(b: &mut Browser, page: &Path, size: (u32, u32)) -> Result<devtools::Rendered> {
+/// `size`: the DOM as the scripts left it.
+fn render(b: &mut Browser, page: &Path, size: (u32, u32)) -> Result<String> {
     render_as(b, page, size, "")
 }
 
 /// The same, with more of the query: `&theme=coal`, `&media=print` (see theme/listings.js).
-fn render_as(
-    b: &mut Browser,
-    page: &Path,
-    size: (u32, u32),
-    more: &str,
-) -> Result<devtools::Rendered> {
+fn render_as(b: &mut Browser, page: &Path, size: (u32, u32), more: &str) -> Result<String> {
     b.render(&url(page, &format!("?book-check{more}")), size, RENDER)
         .with_context(|| format!("rendering the page at {} px", size.0))
 }
@@ -250,21 +245,30 @@ fn json_mark<T: serde::de::DeserializeOwned>(dom: &str, attr: &str) -> Result<T>
 
 /// Renders one page and reads what its scripts recorded.
 fn check_page(ctx: &Ctx, b: &mut Browser, page: &Path) -> Result<Checked> {
+    let mut checked = read_page(ctx, b, page)?;
+    let root = ctx.html();
+    let mut seen = std::collections::BTreeSet::new();
+    // Each render of the page may write the same message: it is reported once.
+    for line in b.close_page(RENDER)? {
+        if seen.insert(line.clone()) && !allowed(&line, page, &root) {
+            let rel = ctx.rel(page);
+            checked.problems.push(format!("{rel}: console: {line}"));
+        }
+    }
+    Ok(checked)
+}
+
+/// Renders one page as often as its checks need and reads what its scripts marked; the
+/// browser keeps what the page writes to the console until [`Browser::close_page`].
+fn read_page(ctx: &Ctx, b: &mut Browser, page: &Path) -> Result<Checked> {
     let rel = ctx.rel(page);
     let source = fs::read_to_string(page)?;
-    let rendered = render(b, page, WIDE)?;
-    let dom = rendered.dom;
+    let dom = render(b, page, WIDE)?;
     let mut checked = Checked::default();
     let p = &mut checked.problems;
     if let Some(pos) = dom.find("{{#") {
         let snippet: String = dom[pos..].chars().take(60).collect();
         p.push(format!("{rel}: the page shows a raw directive: {snippet}"));
-    }
-    let root = ctx.html();
-    for line in rendered.console {
-        if !allowed(&line, page, &root) {
-            p.push(format!("{rel}: console: {line}"));
-        }
     }
     if page.ends_with("404.html") {
         return Ok(checked);
@@ -313,7 +317,7 @@ fn check_page(ctx: &Ctx, b: &mut Browser, page: &Path) -> Result<Checked> {
             "{rel}: at 1280 px a {c}: it needs horizontal scrolling (wrap it or make it narrower)"
         ));
     }
-    let narrow = render(b, page, NARROW)?.dom;
+    let narrow = render(b, page, NARROW)?;
     let overflow: Vec<String> = json_mark(&narrow, "data-overflow")?;
     checked.overflowing = overflow.len();
     for o in overflow {
@@ -361,8 +365,7 @@ fn check_search(
         );
         let dom = b
             .render(&search, WIDE, RENDER)
-            .with_context(|| format!("searching for \"{words}\""))?
-            .dom;
+            .with_context(|| format!("searching for \"{words}\""))?;
         let rel_page = page.strip_prefix(&html_root)?.display().to_string();
         let results = dom.split("id=\"searchresults\"").nth(1).unwrap_or("");
         let results = results.split("</ul>").next().unwrap_or("");

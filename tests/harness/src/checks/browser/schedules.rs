@@ -32,7 +32,7 @@ pub(super) fn read(
         let dom = if more.is_empty() {
             light.to_string()
         } else {
-            render_as(b, page, WIDE, more)?.dom
+            render_as(b, page, WIDE, more)?
         };
         match crate::html::attribute_values(&dom, "data-schedules").into_iter().next() {
             Some(got) if got == expected => {}
