@@ -42,9 +42,12 @@ impl<'a> Scratch<'a> {
             "no longer applies: its `find` text must occur exactly once in {}",
             self.ctx.rel(&original)
         );
+        // Edited in the copy, which may differ from the listing's file where the copy-out
+        // made it a crate of its own (its Cargo.toml ends with a `[workspace]` table).
+        let copied = fs_err::read_to_string(copy.join(rel))?;
         crate::files::write_if_changed(
             &copy.join(rel),
-            text.replacen(&b.find, &b.replace, 1).as_bytes(),
+            copied.replacen(&b.find, &b.replace, 1).as_bytes(),
         )?;
         Ok(copy)
     }
@@ -78,20 +81,7 @@ impl<'a> Scratch<'a> {
                     Verdict::Failed(first_errors(&build))
                 })
             }
-            Fails::Compile => {
-                // With its tests, then alone, as `cargo run` builds it: a dev-dependency's
-                // features reach the program only when tests are built in the same command.
-                for args in [
-                    &["build", "--quiet", "--all-targets"][..],
-                    &["build", "--quiet"],
-                ] {
-                    let build = cargo::json(&mut self.cargo(copy, args))?;
-                    if !build.success() {
-                        return Ok(Verdict::Failed(first_errors(&build)));
-                    }
-                }
-                Ok(Verdict::Held(": it still compiles".into()))
-            }
+            Fails::Compile => self.build_verdict(copy),
             Fails::Output => {
                 let build = cargo::json(&mut self.cargo(copy, &["build", "--quiet", "--bins"]))?;
                 let exe = built(&build, copy, |b| b.program(copy).map(Path::to_path_buf))?;
@@ -137,6 +127,22 @@ impl<'a> Scratch<'a> {
                 anyhow::bail!("no test binary of the copy has a test named `{name}`")
             }
         }
+    }
+
+    /// Whether the broken copy still builds: with its tests, then alone, as `cargo run`
+    /// builds it (a dev-dependency's features reach the program only when tests are built
+    /// in the same command).
+    fn build_verdict(&self, copy: &Path) -> Result<Verdict> {
+        for args in [
+            &["build", "--quiet", "--all-targets"][..],
+            &["build", "--quiet"],
+        ] {
+            let build = cargo::json(&mut self.cargo(copy, args))?;
+            if !build.success() {
+                return Ok(Verdict::Failed(first_errors(&build)));
+            }
+        }
+        Ok(Verdict::Held(": it still compiles".into()))
     }
 
     /// The broken copy's schedule (or count) against the one recorded for the listing.
