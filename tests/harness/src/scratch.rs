@@ -51,11 +51,12 @@ impl Worker {
     /// built for one listing serve the next.
     pub fn build_here(&self, cmd: &mut Command) {
         cmd.env("CARGO_TARGET_DIR", &self.target)
-            // The workspace's profile (see its Cargo.toml): line tables only, so a panic
-            // or backtrace names files and lines as it does in the book, without the full
-            // debug info that is most of link time.
-            .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
-            .env("CARGO_PROFILE_TEST_DEBUG", "line-tables-only");
+            // No debug info: nothing the checks read needs it (a panic's file and line
+            // are compiled in without it, and every program runs with RUST_BACKTRACE=0),
+            // and it cost about a tenth of the CPU of building a tokio listing and its
+            // dependencies (10.9 against 10.1 CPU-s with line tables only).
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
+            .env("CARGO_PROFILE_TEST_DEBUG", "0");
     }
 }
 
