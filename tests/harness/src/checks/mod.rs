@@ -97,7 +97,6 @@ impl Step {
     fn place(self) -> Place {
         match self {
             Step::Declarations
-            | Step::Citations
             | Step::Fmt
             | Step::Clippy
             | Step::CopyOut
@@ -105,6 +104,7 @@ impl Step {
             | Step::Outputs
             | Step::Tests => Place::Alone,
             Step::Loom | Step::Schedules | Step::Mutants | Step::Breaks => Place::BesideTheBook,
+            Step::Citations => Place::BeforeTheBook,
             Step::Book => Place::Book,
             Step::Browser | Step::OwnProject | Step::Skeptic | Step::MdbookTest => {
                 Place::ReadsTheBook
@@ -117,9 +117,13 @@ impl Step {
         self.place() == Place::ReadsTheBook
     }
 
-    /// The book step and the steps that read the built book.
+    /// The steps on the book's thread: the book step, those that read the built book,
+    /// and those before them.
     fn is_book_step(self) -> bool {
-        matches!(self.place(), Place::Book | Place::ReadsTheBook)
+        matches!(
+            self.place(),
+            Place::BeforeTheBook | Place::Book | Place::ReadsTheBook
+        )
     }
 
     /// Steps the book steps run beside.
@@ -190,6 +194,9 @@ enum Place {
     /// on the scratch workers or in target directories of their own, and nothing they
     /// check depends on how fast the machine is.
     BesideTheBook,
+    /// On the book steps' thread, before the book's build: it reads the pages' sources and
+    /// the sources they cite, and builds nothing.
+    BeforeTheBook,
     /// The book's build.
     Book,
     /// Steps that read the built book (after the book step).
@@ -480,6 +487,8 @@ mod unit {
             // Nothing runs beside itself.
             assert!(!(step.is_book_step() && step.beside_the_book()), "{step:?}");
         }
+        // Citations build nothing, so they wait for the book's thread.
+        assert!(Step::Citations.is_book_step() && !Step::Citations.reads_built_book());
         // The steps that keep time run with the machine to themselves.
         for step in [Step::Outputs, Step::Tests, Step::Go] {
             assert!(!step.beside_the_book() && !step.is_book_step(), "{step:?}");
