@@ -17,6 +17,39 @@ use std::sync::{Arc, Mutex};
 /// The command that builds a copy's programs and tests.
 pub const ALL_TARGETS: [&str; 3] = ["build", "--quiet", "--all-targets"];
 
+/// The command that builds a copy's programs, for a crate with no test to build: what
+/// copy-out's `cargo run` check has built already, so cargo finds it fresh.
+pub const PROGRAMS: [&str; 2] = ["build", "--quiet"];
+
+/// Whether the crate in `dir` may have tests: `test` (in any case) in one of its Rust
+/// files, or dev-dependencies, or a test or bench target declared in its `Cargo.toml`.
+/// Without any of those, `cargo test` of it builds an empty test harness for each
+/// program, which this run does not build (clippy checks those targets in the workspace).
+pub fn may_have_tests(dir: &Path) -> Result<bool> {
+    let manifest: toml::Table = toml::from_str(&fs_err::read_to_string(dir.join("Cargo.toml"))?)?;
+    if ["dev-dependencies", "test", "bench"]
+        .iter()
+        .any(|key| manifest.contains_key(*key))
+    {
+        return Ok(true);
+    }
+    for sub in ["src", "tests", "benches", "examples"] {
+        let sub = dir.join(sub);
+        if !sub.is_dir() {
+            continue;
+        }
+        for file in crate::mdbook::walk(&sub, "rs")? {
+            if fs_err::read_to_string(&file)?
+                .to_lowercase()
+                .contains("test")
+            {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
 /// One listing's copy and what building it produced.
 pub struct Built {
     /// The copy's folder on its worker.
@@ -28,7 +61,12 @@ impl Built {
     /// Builds the listing's copy on `worker` (copying it there first, as it is now).
     pub fn build(ctx: &Ctx, worker: &Worker, l: &Listing) -> Result<Built> {
         let dir = worker.copy(ctx, l)?;
-        let build = cargo::json(&mut worker.cargo(&dir, &ALL_TARGETS))?;
+        let args: &[&str] = if may_have_tests(&dir)? {
+            &ALL_TARGETS
+        } else {
+            &PROGRAMS
+        };
+        let build = cargo::json(&mut worker.cargo(&dir, args))?;
         Ok(Built { dir, build })
     }
 
@@ -114,6 +152,51 @@ impl Builds {
         match built.failure(ctx, l) {
             Some(failure) => Err(failure),
             None => Ok(built),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crate_with(manifest: &str, main: &str) -> PathBuf {
+        static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("may-have-tests-{}-{n}", std::process::id()));
+        fs_err::create_dir_all(dir.join("src")).unwrap();
+        fs_err::write(dir.join("Cargo.toml"), manifest).unwrap();
+        fs_err::write(dir.join("src/main.rs"), main).unwrap();
+        dir
+    }
+
+    const PACKAGE: &str = "[package]\nname = \"x\"\nversion = \"0.1.0\"\n";
+
+    #[test]
+    fn a_crate_without_test_or_dev_dependencies_has_no_tests_to_build() {
+        let dir = crate_with(PACKAGE, "fn main() {}\n");
+        assert!(!may_have_tests(&dir).unwrap());
+        fs_err::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn any_sign_of_a_test_builds_them() {
+        for (manifest, main) in [
+            (PACKAGE.to_string(), "#[tokio::test]\nasync fn t() {}\n"),
+            (PACKAGE.to_string(), "#[cfg(test)]\nmod checks {}\n"),
+            (PACKAGE.to_string(), "// a Test in a comment counts too\n"),
+            (
+                format!("{PACKAGE}[dev-dependencies]\nquickcheck = \"1\"\n"),
+                "fn main() {}\n",
+            ),
+            (
+                format!("{PACKAGE}[[test]]\nname = \"it\"\n"),
+                "fn main() {}\n",
+            ),
+        ] {
+            let dir = crate_with(&manifest, main);
+            assert!(may_have_tests(&dir).unwrap(), "{manifest}\n{main}");
+            fs_err::remove_dir_all(&dir).unwrap();
         }
     }
 }
