@@ -89,8 +89,19 @@ pub fn run(cmd: &mut Command, limit: Duration) -> Result<Run> {
 
 /// Like [`run`], but also kills the group as soon as an output line matches `watch`.
 pub fn run_watching(cmd: &mut Command, limit: Duration, watch: Option<Watch>) -> Result<Run> {
+    run_stoppable(cmd, limit, watch, Arc::new(AtomicBool::new(false)))
+}
+
+/// Like [`run_watching`], and the group is also killed once `stop` is set (by another
+/// thread that no longer wants the result): it then ends as [`Ending::Stopped`].
+pub fn run_stoppable(
+    cmd: &mut Command,
+    limit: Duration,
+    watch: Option<Watch>,
+    stop: Arc<AtomicBool>,
+) -> Result<Run> {
     let mut child = spawn_in_group(cmd, true)?;
-    let stuck = Arc::new(AtomicBool::new(false));
+    let stuck = stop;
     let out = reader(child.stdout().take(), watch, stuck.clone());
     let err = reader(child.stderr().take(), watch, stuck.clone());
     let (ending, elapsed) = wait_or_kill(&mut child, limit, Some(&stuck))?;

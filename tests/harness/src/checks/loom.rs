@@ -11,12 +11,53 @@ use crate::loom_model;
 use crate::process::{self, Ending};
 use anyhow::Result;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub fn check(run: &Run) -> Result<Problems> {
+/// The models' build, started ahead at the lowest CPU priority (see [`build_ahead`]).
+static AHEAD: Mutex<Option<Ahead>> = Mutex::new(None);
+
+struct Ahead {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+/// Starts building the models this run will check, at the lowest CPU priority, while the
+/// Go, outputs and tests steps leave a core idle (their programs mostly wait): the loom
+/// step then finds its build done, or mostly done.
+pub fn build_ahead(run: &Run) {
     let mut passed = Passed::load(run.ctx, "loom", !run.options.no_cache);
-    // A model whose listing (and what it builds with) is unchanged since it last ended as
-    // claimed is not built or run again.
+    let (models, _) = to_check(run, &mut passed);
+    if models.is_empty() {
+        return;
+    }
+    let mut cmd = crate::background::low_priority(command(run, &models));
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::spawn(move || {
+        // A failed build is the loom step's to report, from its own build.
+        let _ = process::run_stoppable(&mut cmd, crate::cargo::BUILD_LIMIT, None, flag);
+    });
+    if let Ok(mut ahead) = AHEAD.lock() {
+        *ahead = Some(Ahead { stop, thread });
+    }
+}
+
+/// Stops the build started ahead if it still runs (the loom step's own build, at normal
+/// priority, finishes what it left), and waits for it to end.
+pub fn finish_ahead() {
+    let ahead = AHEAD.lock().ok().and_then(|mut a| a.take());
+    if let Some(a) = ahead {
+        a.stop.store(true, Ordering::SeqCst);
+        let _ = a.thread.join();
+    }
+}
+
+/// The selected listings with a model, and how many of them passed before unchanged (a
+/// model whose listing, and what it builds with, is unchanged since it last ended as
+/// claimed is not built or run again).
+fn to_check<'a>(run: &Run<'a>, passed: &mut Passed) -> (Vec<(&'a Listing, String)>, usize) {
     let with_models: Vec<(&Listing, String)> = run
         .selected
         .iter()
@@ -25,25 +66,35 @@ pub fn check(run: &Run) -> Result<Problems> {
         .map(|l| (l, crate::inputs::key(run.ctx, "loom", l)))
         .collect();
     let total = with_models.len();
-    let with_models: Vec<(&Listing, String)> = with_models
+    let left: Vec<(&Listing, String)> = with_models
         .into_iter()
         .filter(|(_, key)| !passed.hit(key))
         .collect();
-    if with_models.len() < total {
-        say!(
-            "  {} model(s) unchanged since they last ended as claimed: not run again",
-            total - with_models.len()
-        );
+    let unchanged = total - left.len();
+    (left, unchanged)
+}
+
+/// The build of `models`, in the loom step's target directory.
+fn command(run: &Run, models: &[(&Listing, String)]) -> std::process::Command {
+    let mut cmd = loom_model::command(&run.ctx.root, &run.ctx.target().join("loom"));
+    for (l, _) in models {
+        cmd.args(["-p", &l.package]);
+    }
+    cmd
+}
+
+pub fn check(run: &Run) -> Result<Problems> {
+    finish_ahead();
+    let mut passed = Passed::load(run.ctx, "loom", !run.options.no_cache);
+    let (with_models, unchanged) = to_check(run, &mut passed);
+    if unchanged > 0 {
+        say!("  {unchanged} model(s) unchanged since they last ended as claimed: not run again");
     }
     if with_models.is_empty() {
         passed.save(run.options.is_full())?;
         return Ok(vec![]);
     }
-    let mut cmd = loom_model::command(&run.ctx.root, &run.ctx.target().join("loom"));
-    for (l, _) in &with_models {
-        cmd.args(["-p", &l.package]);
-    }
-    let build = cargo::json(&mut cmd)?;
+    let build = cargo::json(&mut command(run, &with_models))?;
     if !build.success() {
         return Ok(vec![format!(
             "building the loom models failed:\n{}",

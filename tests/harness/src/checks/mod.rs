@@ -188,7 +188,8 @@ impl Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Place {
     /// One after the other, with the machine to itself: first the steps whose programs
-    /// keep time or measure races (Go, outputs, tests), and those before them.
+    /// keep time or measure races (Go, outputs, tests), and those before them. Beside
+    /// Go, outputs and tests runs only the loom models' build, at the lowest priority.
     Alone,
     /// Then these, with the book steps beside them on a thread of their own: they build
     /// on the scratch workers or in target directories of their own, and nothing they
@@ -307,6 +308,11 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
     let book_steps = wanted(Step::is_book_step);
     let beside = wanted(Step::beside_the_book);
     for step in wanted(|s| !s.is_book_step() && !s.beside_the_book()) {
+        // The steps from Go on leave a core mostly idle: the loom models build there, at
+        // the lowest priority.
+        if step == Step::Go && options.wants(Step::Loom) {
+            loom::build_ahead(&run);
+        }
         report.step(step, &mut || run_step(step, &run, &mut breaks_summary));
     }
     let mut run_beside = |report: &mut Report| {
@@ -322,6 +328,7 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
         the_book_beside(&run, &book_steps, &mut report, run_beside);
     }
     // Nothing started in the background outlives the run.
+    loom::finish_ahead();
     crate::background::board().wait_all();
     report.finish(started, breaks_summary)
 }
