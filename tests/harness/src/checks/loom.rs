@@ -23,9 +23,9 @@ struct Ahead {
     thread: std::thread::JoinHandle<()>,
 }
 
-/// Starts building the models this run will check, at the lowest CPU priority, while the
-/// Go, outputs and tests steps leave a core idle (their programs mostly wait): the loom
-/// step then finds its build done, or mostly done.
+/// Starts building the models this run will check, at the lowest CPU priority; the runner
+/// calls it as the Go step starts, since Go, outputs and tests leave a core mostly idle
+/// (their programs mostly wait). The loom step then finds its build done, or mostly done.
 pub fn build_ahead(run: &Run) {
     let mut passed = Passed::load(run.ctx, "loom", !run.options.no_cache);
     let (models, _) = to_check(run, &mut passed);

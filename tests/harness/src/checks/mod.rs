@@ -188,8 +188,7 @@ impl Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Place {
     /// One after the other, with the machine to itself: first the steps whose programs
-    /// keep time or measure races (Go, outputs, tests), and those before them. Beside
-    /// Go, outputs and tests runs only the loom models' build, at the lowest priority.
+    /// keep time or measure races (Go, outputs, tests), and those before them.
     Alone,
     /// Then these, with the book steps beside them on a thread of their own: they build
     /// on the scratch workers or in target directories of their own, and nothing they
@@ -308,8 +307,6 @@ pub fn run(ctx: &Ctx, options: &Options) -> Result<()> {
     let book_steps = wanted(Step::is_book_step);
     let beside = wanted(Step::beside_the_book);
     for step in wanted(|s| !s.is_book_step() && !s.beside_the_book()) {
-        // The steps from Go on leave a core mostly idle: the loom models build there, at
-        // the lowest priority.
         if step == Step::Go && options.wants(Step::Loom) {
             loom::build_ahead(&run);
         }
@@ -391,10 +388,9 @@ fn book_and_its_readers(run: &Run, steps: &[Step], report: &mut Report) {
     }
 }
 
-/// Starts in the background the installs that the steps this run wants will need (see
-/// [`crate::background`]): Go (citations and the Go step) and Chromium (the browser step)
-/// with apt-get, one after the other; beside them, at low priority, cargo-mutants with
-/// cargo and the doctest crate's dependencies. Each step waits for its own.
+/// Starts in the background what the steps this run wants will need ([`crate::background`]):
+/// Go and Chromium with apt-get, one after the other; beside them, at low priority,
+/// cargo-mutants and the doctest crate's dependencies. Each step waits for its own.
 fn start_installs(run: &Run) {
     let o = run.options;
     let mut apt = Vec::new();
