@@ -16,6 +16,15 @@ pub(super) fn record(
 ) -> Result<Option<String>> {
     let excerpt = &crate::normalize::record(excerpt);
     let file = l.break_record(b);
+    if silent(excerpt) {
+        // A check that fails without saying why may have failed for another reason (a
+        // copy cargo refused): it proves nothing, and is neither recorded nor passed.
+        return Ok(Some(format!(
+            "{}: break `{}` turned its check red, but the failure printed nothing to record: make the check fail for the reason the break names",
+            ctx.rel(&file),
+            b.id()
+        )));
+    }
     if bless {
         // A record that still matches (its `[..]` and `...` marks included) is kept as reviewed.
         if let Ok(recorded) = fs_err::read_to_string(&file)
@@ -41,6 +50,11 @@ pub(super) fn record(
     }))
 }
 
+/// Whether a failure says nothing (blank once normalised).
+fn silent(failure: &str) -> bool {
+    failure.trim().is_empty()
+}
+
 /// The diff between a record and a new failure, if they differ at all.
 fn compare_record(recorded: &str, failure: &str) -> Option<String> {
     let recorded = crate::normalize::record(recorded);
@@ -51,6 +65,12 @@ fn compare_record(recorded: &str, failure: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_that_prints_nothing_is_not_a_record() {
+        assert!(silent("\n") && silent(""));
+        assert!(!silent("error[E0432]: unresolved import\n"));
+    }
 
     #[test]
     fn records_are_compared_whole() {

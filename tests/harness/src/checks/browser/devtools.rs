@@ -1,13 +1,15 @@
 //! One Chromium kept running for many pages, driven over the DevTools protocol. Starting
 //! Chromium costs more CPU than rendering a page: on the 2-core machine, 132 renders with
-//! a Chromium each took 133 CPU-s; 62 renders in one Chromium, in one window, 20 CPU-s.
+//! a Chromium each took 133 CPU-s; 62 renders in one Chromium took 20 CPU-s in one window,
+//! 31 CPU-s with a window each.
 //!
 //! Each render does what `chromium --headless --window-size=W,H --virtual-time-budget=5000
-//! --dump-dom URL` does: a window at that size (one per page, as DevTools sorts messages
-//! by window: a late message of one page is never read as the next one's), the page given five seconds of virtual
-//! time (the clock stands still while files load), then the DOM as its scripts left it.
-//! Console messages, uncaught exceptions and failed loads come as DevTools events, written
-//! as Chromium writes console messages to its log: `"TEXT", source: URL (LINE)`.
+//! --dump-dom URL` does: a window at that size (one per page, as DevTools tells messages
+//! apart by window: a late message of one page is never read as the next one's), the page
+//! given five seconds of virtual time (the clock stands still while files load), then the
+//! DOM as its scripts left it. Console messages, uncaught exceptions and failed loads come
+//! as DevTools events, written as Chromium writes console messages to its log:
+//! `"TEXT", source: URL (LINE)`.
 
 use crate::process::{self, Held};
 use anyhow::{Context, Result, anyhow, bail};
