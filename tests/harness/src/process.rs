@@ -275,10 +275,15 @@ fn wait_or_kill(
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    if let Ok(mut live) = LIVE.lock() {
-        live.retain(|&p| p != id);
-    }
+    forget(id);
     Ok((ending, started.elapsed()))
+}
+
+/// Takes a group that is gone off the list Ctrl-C kills.
+fn forget(pgid: u32) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|&p| p != pgid);
+    }
 }
 
 /// A program kept running while the harness works with it (a browser it drives), in a
@@ -316,9 +321,7 @@ impl Drop for Held {
         self.child.kill().ok();
         self.child.wait().ok();
         kill_group(id);
-        if let Ok(mut live) = LIVE.lock() {
-            live.retain(|&p| p != id);
-        }
+        forget(id);
     }
 }
 

@@ -76,10 +76,9 @@ impl Browser {
     }
 
     /// Renders `url` in a window of `width`×`height` pixels, and returns its DOM as its
-    /// scripts left it; fails if that takes longer
-    /// than `limit` (the browser should then be dropped: it is in an unknown state). The
-    /// renders of one page share a window, resized when asked for another size, until
-    /// [`Browser::close_page`].
+    /// scripts left it; fails if that takes longer than `limit` (the browser should then
+    /// be dropped: it is in an unknown state). The renders of one page share a window,
+    /// resized when asked for another size, until [`Browser::close_page`].
     pub fn render(&mut self, url: &str, size: (u32, u32), limit: Duration) -> Result<String> {
         let deadline = Instant::now() + limit;
         let tab = self.tab(size, deadline)?;
