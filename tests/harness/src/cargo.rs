@@ -17,6 +17,12 @@ pub const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
 /// A cargo command with `--message-format=json` added, run under [`BUILD_LIMIT`].
 pub fn json(cmd: &mut Command) -> Result<Build> {
     cmd.arg("--message-format=json");
+    json_as_given(cmd)
+}
+
+/// A cargo command that already asks for `--message-format=json` (before a `--`), run
+/// under [`BUILD_LIMIT`].
+pub fn json_as_given(cmd: &mut Command) -> Result<Build> {
     say!("  $ {}", process::describe(cmd));
     let run = process::run(cmd, BUILD_LIMIT)?;
     Ok(Build::read(run))

@@ -7,7 +7,6 @@ use crate::builds::Builds;
 use crate::cargo::{self, Build};
 use crate::context::Ctx;
 use crate::declaration::Listing;
-use crate::process;
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -113,13 +112,11 @@ pub fn failures(stdout: &str) -> String {
     }
 }
 
-/// The harness's own test binaries, built on their own: with the listings, the harness's
-/// dependencies would take the listings' features and build again.
+/// The harness's own test binary, built on its own (with the listings, the harness's
+/// dependencies would take the listings' features and build again) and by clippy's
+/// driver: the clippy step lints this very build, so it is compiled once (see `lint`).
 pub fn build_harness_tests(ctx: &Ctx) -> Result<Build> {
-    let mut cmd = process::cargo();
-    cmd.current_dir(&ctx.root)
-        .args(["test", "--no-run", "-p", "book-harness"]);
-    cargo::json(&mut cmd)
+    crate::lint::build(ctx, crate::lint::Cfg::Tests)
 }
 
 /// The tests of each listing its build holds, by package: each test's name and the cargo

@@ -46,6 +46,7 @@ mod fold;
 mod html;
 mod inputs;
 mod libtest;
+mod lint;
 mod loom_model;
 mod markdown;
 mod mdbook;

@@ -3,6 +3,7 @@
 
 use super::{Problems, Run};
 use crate::declaration::Kind;
+use crate::lint::Cfg;
 use crate::process::{self, cargo};
 use anyhow::Result;
 use std::process::Command;
@@ -34,11 +35,15 @@ pub fn fmt(run: &Run) -> Result<Problems> {
     Ok(p)
 }
 
+/// `cargo clippy --workspace --all-targets -D warnings`, the harness's part done by
+/// [`crate::lint`] (the same lints, in builds the run makes anyway).
 pub fn clippy(run: &Run) -> Result<Problems> {
     let mut cmd = cargo();
     cmd.current_dir(&run.ctx.root).args([
         "clippy",
         "--workspace",
+        "--exclude",
+        "book-harness",
         "--all-targets",
         "--quiet",
         "--message-format=short",
@@ -48,23 +53,35 @@ pub fn clippy(run: &Run) -> Result<Problems> {
     ]);
     say!("  $ {}", process::describe(&cmd));
     let out = process::run(&mut cmd, crate::cargo::BUILD_LIMIT)?;
-    if out.success() {
-        return Ok(vec![]);
-    }
-    // `path:line:col: error: message`, one a line: each names its file.
-    let found: Vec<String> = out
-        .stderr
-        .lines()
-        .filter(|l| l.contains(": error") || l.contains(": warning"))
-        .map(str::to_string)
-        .collect();
-    Ok(if found.is_empty() {
-        vec![format!(
-            "cargo clippy {}:\n{}",
-            out.describe_ending(),
-            crate::cargo::tail(&out.stderr, 20)
-        )]
+    let mut p = if out.success() {
+        vec![]
     } else {
-        found
-    })
+        // `path:line:col: error: message`, one a line: each names its file.
+        let found: Vec<String> = out
+            .stderr
+            .lines()
+            .filter(|l| l.contains(": error") || l.contains(": warning"))
+            .map(str::to_string)
+            .collect();
+        if found.is_empty() {
+            vec![format!(
+                "cargo clippy {}:\n{}",
+                out.describe_ending(),
+                crate::cargo::tail(&out.stderr, 20)
+            )]
+        } else {
+            found
+        }
+    };
+    for cfg in [Cfg::Program, Cfg::Tests] {
+        let build = crate::lint::build(run.ctx, cfg)?;
+        if !build.success() {
+            p.push(format!(
+                "clippy of {} failed:\n{}",
+                cfg.describe(),
+                build.report()
+            ));
+        }
+    }
+    Ok(p)
 }
