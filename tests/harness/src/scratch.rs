@@ -73,7 +73,7 @@ const LANES: usize = crate::parallel::WORKERS * LANES_PER_WORKER;
 
 /// What one build costs, roughly, in the units [`balance`] weighs lanes in: a break (a
 /// rebuild of one listing and a run) about four times one registry package built on
-/// average (most are small; tokio, or aws-lc's C, take many times that). When these were set
+/// average (most are small; tokio or axum take many times that). When these were set
 /// (December 2026), the three listings that need axum and reqwest went to one worker, and
 /// the lanes got 45 to 74 breaks each.
 const BREAK_COST: usize = 4;
@@ -82,7 +82,7 @@ const PACKAGE_COST: usize = 1;
 /// Which lane each listing (by package) goes to: whole listings, the ones with the most
 /// breaks first, each to the lane where it costs least: its breaks (a listing counts as
 /// one, for its own build), plus the packages it needs that its lane's worker has not
-/// built yet. Listings that need the same heavy packages (axum, reqwest and rustls) so end
+/// built yet. Listings that need the same heavy packages (axum, hyper and reqwest) so end
 /// up on one worker, which builds them once. A lane's worker is `lane % WORKERS`.
 fn lanes(ctx: &Ctx, all: &[Listing]) -> Result<BTreeMap<String, usize>> {
     let needs = needs(ctx)?;
