@@ -69,10 +69,12 @@ fn run_binary_with(
 }
 
 /// The model's schedule record (`schedule.txt`), from a real loom run of the listing in
-/// `dir` (the listing itself, or a copy of it). A passing model is built into `loom_target`
-/// (the loom step's, so nothing is built twice); a failing one is copied under `work` and
-/// built there against loom-probe. `Ok(Err(why))` if the model did not end as its kind requires, so there is
-/// nothing to draw: `why` says what happened instead.
+/// `dir` (the listing itself, or a copy of it), built into `loom_target`: a passing model
+/// as it is, a failing one copied under `work` (a folder per package) and built against
+/// loom-probe. Every loom build of a run shares that one target directory (the loom step's),
+/// so loom and its dependencies compile once: a second directory cost 26 CPU-s more.
+/// `Ok(Err(why))` if the model did not end as its kind requires, so there is nothing to
+/// draw: `why` says what happened instead.
 pub fn schedule(
     ctx: &crate::context::Ctx,
     l: &Listing,
@@ -86,9 +88,9 @@ pub fn schedule(
     if want == LoomVerdict::Passes {
         return explored(dir, loom_target, model, loom);
     }
-    let probed = crate::copy::copy_dir_as_workspace(ctx, dir, &work.join("probe"))?;
+    let probed = crate::copy::copy_dir_as_workspace(ctx, dir, &work.join(&l.package))?;
     schedule::use_probe(&ctx.root, &probed.join("Cargo.toml"))?;
-    let build = cargo::json(&mut command(&probed, &work.join("target")))?;
+    let build = cargo::json(&mut command(&probed, loom_target))?;
     anyhow::ensure!(
         build.success(),
         "building the model with loom-probe failed:\n{}",

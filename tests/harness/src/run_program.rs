@@ -10,6 +10,9 @@ use anyhow::Result;
 use std::path::Path;
 use std::process::Command;
 
+/// How a reader's record says a program or test hung: it ran until a time limit stopped it.
+pub const NEVER_FINISHES: &str = "never finishes";
+
 /// One way a run differs from what the book says, told twice: for the harness's report
 /// (naming the file at fault) and as the reader sees it in their own terminal after
 /// `cargo run` (what a "Break it" box shows).
@@ -47,7 +50,7 @@ pub fn judge(ctx: &Ctx, l: &Listing, out: &process::Run, expected: &str) -> Vec<
                 crate::cargo::tail(&out.both(), 15)
             ),
             reader: format!(
-                "It never finishes: still running after {} s, when it was stopped. It had printed:\n{}",
+                "It {NEVER_FINISHES}: still running after {} s, when it was stopped. It had printed:\n{}",
                 limits::PROGRAM.as_secs(),
                 crate::cargo::tail(&out.stdout, 8)
             ),

@@ -27,6 +27,7 @@ use record::record;
 use scratch::{Scratch, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::path::Path;
 
 /// Counts for the end of the run.
 #[derive(Default)]
@@ -187,7 +188,21 @@ fn queue<'a>(run: &Run<'a>, passed: &mut Passed, p: &mut Problems) -> Vec<Job<'a
             queue.push(Job { l, b, key });
         }
     }
+    // The breaks whose records say they hang first (each lane keeps its order): they wait
+    // out a time limit (10 s for a program, libtest's 60 s for a test), which costs no
+    // CPU while other lanes build, but left to the end of a lane it was a minute of idle
+    // cores in cold runs.
+    queue.sort_by_key(|job| !hangs(&job.l.break_record(job.b)));
     queue
+}
+
+/// Whether the break's committed record shows a program or test that never finished.
+fn hangs(record: &Path) -> bool {
+    fs_err::read_to_string(record).is_ok_and(|r| record_hangs(&r))
+}
+
+fn record_hangs(record: &str) -> bool {
+    record.contains(crate::run_program::NEVER_FINISHES)
 }
 
 /// One break to check.
@@ -258,4 +273,30 @@ fn inputs(ctx: &Ctx, l: &Listing, b: &Break) -> Hasher {
         .str(&b.fails.to_string())
         .str(b.file.as_deref().unwrap_or(""));
     h
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn breaks_that_hang_are_told_from_their_records() {
+        // A program stopped at its limit, and a test stopped at libtest's warning.
+        let program = include_str!(
+            "../../../../../listings/ch01-week7-goroutines/13-channel-owner/breaks/keep-main-s-own-sender-the-owner-waits-for-ever-for-one-more.txt"
+        );
+        let test = include_str!(
+            "../../../../../listings/ch04-complete-guide/29-http-service/breaks/wait-for-the-tasks-with-no-deadline.txt"
+        );
+        assert!(record_hangs(program) && record_hangs(test));
+        // A test that fails, and a panic: they end at once.
+        let failed = include_str!(
+            "../../../../../listings/ch04-complete-guide/28-web-scraper/breaks/create-the-semaphore-with-no-permits-so-the-limit-is-never.txt"
+        );
+        let panicked = include_str!(
+            "../../../../../listings/ch01-week7-goroutines/01-spawn-and-join/breaks/make-the-first-thread-panic-join-returns-err-and-unwrap.txt"
+        );
+        assert!(!record_hangs(failed) && !record_hangs(panicked));
+        assert!(!hangs(Path::new("no/such/record.txt")));
+    }
 }

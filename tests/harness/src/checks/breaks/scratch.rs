@@ -94,7 +94,7 @@ impl<'a> Scratch<'a> {
                 })
             }
             Fails::Loom => {
-                let mut cmd = crate::loom_model::command(copy, &self.worker.target.join("loom"));
+                let mut cmd = crate::loom_model::command(copy, &self.ctx.target().join("loom"));
                 let build = cargo::json(&mut cmd)?;
                 built(&build, copy, |_| Some(()))?;
                 let (outcome, model) = crate::loom_model::outcome_of(&copied, copy, &build)?;
@@ -156,7 +156,7 @@ impl<'a> Scratch<'a> {
                 self.ctx,
                 copied,
                 copy,
-                &self.worker.target.join("loom"),
+                &self.ctx.target().join("loom"),
                 &work,
             )? {
                 // The model no longer ends as drawn: what loom says instead.
@@ -203,7 +203,8 @@ fn test_verdict(name: &str, out: &process::Run) -> Result<Verdict> {
         TestEnding::Failed(report) => Ok(Verdict::Failed(report)),
         // Stopped at libtest's warning: it hung.
         TestEnding::Hung => Ok(Verdict::Failed(format!(
-            "test {name} has been running for over 60 seconds\n(it never finishes: the test hangs)\n"
+            "test {name} has been running for over 60 seconds\n(it {}: the test hangs)\n",
+            crate::run_program::NEVER_FINISHES
         ))),
         TestEnding::Passed if out.success() => Ok(Verdict::Held(String::new())),
         TestEnding::Passed => anyhow::bail!(
