@@ -1,8 +1,6 @@
 //! Starts the real program, sends it a real SIGTERM and checks how it shuts down.
 //! Unix only: the signal is sent with `kill`.
 #![cfg(unix)]
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -58,9 +56,14 @@ impl Program {
         }
     }
 
+    /// Sends SIGTERM, as `kill -s TERM <pid>` does in a shell.
     fn sigterm(&self) {
-        let pid = Pid::from_raw(self.child.id() as i32);
-        kill(pid, Signal::SIGTERM).expect("send SIGTERM");
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-s", "TERM", &pid]).status();
+        assert!(
+            sent.as_ref().is_ok_and(|s| s.success()),
+            "kill -s TERM {pid}: {sent:?}"
+        );
     }
 
     /// Reads stdout until the process closes it, then returns the exit status and every

@@ -1,8 +1,6 @@
 //! Starts the real service binary, sends it real signals and checks how it shuts down.
 //! Unix only: the signals are sent with `kill`.
 #![cfg(unix)]
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -63,9 +61,15 @@ impl Service {
         }
     }
 
-    fn send(&self, signal: Signal) {
-        let pid = Pid::from_raw(self.child.id() as i32);
-        kill(pid, signal).expect("send the signal");
+    /// Sends the signal named `signal` (`TERM`, `INT`), as `kill -s TERM <pid>` does in a
+    /// shell.
+    fn send(&self, signal: &str) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-s", signal, &pid]).status();
+        assert!(
+            sent.as_ref().is_ok_and(|s| s.success()),
+            "kill -s {signal} {pid}: {sent:?}"
+        );
     }
 
     /// Reads stdout until the process closes it, then returns the exit status and every
@@ -98,13 +102,13 @@ fn position(lines: &[String], line: &str) -> usize {
         .unwrap_or_else(|| panic!("no line {line:?} in {lines:#?}"))
 }
 
-fn stops_cleanly(signal: Signal) {
+fn stops_cleanly(signal: &str) {
     let mut service = Service::start(&[]);
     service.wait_for("ready: 3 workers running");
     service.send(signal);
     let (status, lines) = service.finish();
 
-    let received = position(&lines, &format!("received {signal}: shutting down"));
+    let received = position(&lines, &format!("received SIG{signal}: shutting down"));
     for name in WORKERS {
         let cleaned_up = position(&lines, &format!("{name}: cleaned up and stopped"));
         assert!(cleaned_up > received, "{name} cleaned up before the signal");
@@ -115,12 +119,12 @@ fn stops_cleanly(signal: Signal) {
 
 #[test]
 fn sigterm_stops_every_worker_cleanly() {
-    stops_cleanly(Signal::SIGTERM);
+    stops_cleanly("TERM");
 }
 
 #[test]
 fn sigint_stops_every_worker_cleanly() {
-    stops_cleanly(Signal::SIGINT);
+    stops_cleanly("INT");
 }
 
 #[test]
@@ -128,7 +132,7 @@ fn a_worker_that_ignores_cancellation_is_cut_off_at_the_deadline() {
     let mut service =
         Service::start(&[("START_STUCK_WORKER", "1"), ("SHUTDOWN_TIMEOUT_MS", "200")]);
     service.wait_for("ready: 4 workers running");
-    service.send(Signal::SIGTERM);
+    service.send("TERM");
     let (status, lines) = service.finish();
 
     for name in WORKERS {
@@ -148,7 +152,7 @@ fn a_worker_blocked_in_a_thread_does_not_keep_the_process_alive() {
         ("SHUTDOWN_TIMEOUT_MS", "200"),
     ]);
     service.wait_for("ready: 4 workers running");
-    service.send(Signal::SIGTERM);
+    service.send("TERM");
     // `finish` gives up long before the blocked thread's hour is over: the process must
     // exit without waiting for that thread.
     let (status, lines) = service.finish();

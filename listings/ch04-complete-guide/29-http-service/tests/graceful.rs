@@ -2,8 +2,6 @@
 //! HTTP clients, sends it real signals and checks how it shuts down. Unix only: the
 //! signals are sent with `kill`.
 #![cfg(unix)]
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -70,9 +68,15 @@ impl Service {
             .expect("an address")
     }
 
-    fn send(&self, signal: Signal) {
-        let pid = Pid::from_raw(self.child.id() as i32);
-        kill(pid, signal).expect("send the signal");
+    /// Sends the signal named `signal` (`TERM`, `INT`), as `kill -s TERM <pid>` does in a
+    /// shell.
+    fn send(&self, signal: &str) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-s", signal, &pid]).status();
+        assert!(
+            sent.as_ref().is_ok_and(|s| s.success()),
+            "kill -s {signal} {pid}: {sent:?}"
+        );
     }
 
     /// Reads stdout until the process closes it, then returns the exit status and every
@@ -162,7 +166,7 @@ fn a_request_in_flight_is_answered_and_new_connections_are_refused() {
 
     let mut upload = start_upload(addr);
     service.wait_for("upload: receiving"); // the handler is running: the request is in flight
-    service.send(Signal::SIGTERM);
+    service.send("TERM");
     service.wait_for("received SIGTERM: shutting down");
     wait_until_refused(addr); // while the upload is still open, so the process is alive
 
@@ -189,7 +193,7 @@ fn sigint_with_nothing_in_flight_exits_cleanly() {
     let mut service = Service::start(&[]);
     let addr = service.wait_until_listening();
     get_all(addr, &["/a", "/b", "/a"]);
-    service.send(Signal::SIGINT);
+    service.send("INT");
 
     let (status, lines) = service.finish();
     position(&lines, "received SIGINT: shutting down");
@@ -205,7 +209,7 @@ fn a_request_that_never_ends_is_cut_off_at_the_deadline() {
     let addr = service.wait_until_listening();
     let _upload = start_upload(addr); // and never finished
     service.wait_for("upload: receiving");
-    service.send(Signal::SIGTERM);
+    service.send("TERM");
 
     let (status, lines) = service.finish();
     assert_eq!(

@@ -65,6 +65,10 @@ pub struct KindFacts {
     pub loom: LoomVerdict,
     /// Its promises are proved by tests the declaration names in `proof`.
     pub proved_by_tests: bool,
+    /// Its tests run the real program and wait on the wall clock (for signals and
+    /// deadlines): the breaks step starts its breaks first, so those waits overlap other
+    /// builds instead of ending the step.
+    pub waits_on_the_clock: bool,
 }
 
 const RUNS: KindFacts = KindFacts {
@@ -78,6 +82,7 @@ const RUNS: KindFacts = KindFacts {
     fence: &[],
     loom: LoomVerdict::Passes,
     proved_by_tests: false,
+    waits_on_the_clock: false,
 };
 
 const COMPILE_FAIL: KindFacts = KindFacts {
@@ -138,6 +143,7 @@ const DEADLOCKS: KindFacts = KindFacts {
     fence: &["no_run"],
     loom: LoomVerdict::Deadlocks,
     proved_by_tests: false,
+    waits_on_the_clock: false,
 };
 
 const SERVICE: KindFacts = KindFacts {
@@ -150,6 +156,7 @@ const SERVICE: KindFacts = KindFacts {
     // It runs until it is signalled.
     fence: &["no_run"],
     proved_by_tests: true,
+    waits_on_the_clock: true,
     ..RUNS
 };
 

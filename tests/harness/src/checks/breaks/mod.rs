@@ -188,11 +188,20 @@ fn queue<'a>(run: &Run<'a>, passed: &mut Passed, p: &mut Problems) -> Vec<Job<'a
             queue.push(Job { l, b, key });
         }
     }
-    // The breaks whose records say they hang first (each lane keeps its order): they wait
-    // out a time limit (10 s for a program, libtest's 60 s for a test), which costs no
-    // CPU while other lanes build, but left to the end of a lane it was a minute of idle
+    // First (each lane keeping its order) the breaks that wait: those whose records say
+    // they hang, which wait out a time limit (10 s for a program, libtest's 60 s for a
+    // test), then those of listings whose tests wait on the wall clock. Waiting costs no
+    // CPU while other lanes build; left to the end of a lane, it was a minute of idle
     // cores in cold runs.
-    queue.sort_by_key(|job| !hangs(&job.l.break_record(job.b)));
+    queue.sort_by_key(|job| {
+        if hangs(&job.l.break_record(job.b)) {
+            0
+        } else if job.l.kind().facts().waits_on_the_clock {
+            1
+        } else {
+            2
+        }
+    });
     queue
 }
 
