@@ -100,7 +100,8 @@ pub fn compare(want: &str, got: &str, unordered: &[LineRange]) -> Result<(), (St
     }
 }
 
-/// How the book says which lines may move: "lines 2–4 may come in any order".
+/// How the book says which lines may move: "the order of lines 2–4 varies from run to
+/// run" (not "any order": the program may still constrain it, as a semaphore does).
 pub fn describe(unordered: &[LineRange]) -> Option<String> {
     let parts: Vec<String> = unordered
         .iter()
@@ -108,9 +109,9 @@ pub fn describe(unordered: &[LineRange]) -> Option<String> {
         .collect();
     match parts.as_slice() {
         [] => None,
-        [one] => Some(format!("lines {one} may come in any order")),
+        [one] => Some(format!("the order of lines {one} varies from run to run")),
         many => Some(format!(
-            "the lines within each of {} may come in any order",
+            "the order of the lines within each of {} varies from run to run",
             many.join(", ")
         )),
     }
@@ -178,7 +179,7 @@ mod tests {
         assert_eq!(describe(&[]), None);
         assert_eq!(
             describe(&[r("2-4")]).unwrap(),
-            "lines 2–4 may come in any order"
+            "the order of lines 2–4 varies from run to run"
         );
     }
 }

@@ -131,12 +131,16 @@ impl Listing {
             }
             Kind::Bench => format!("cargo run --release -p {}", self.package),
             Kind::Library => format!("cargo test -p {}", self.package),
+            // Its program may never return: what a reader runs is the loom model.
+            Kind::Deadlocks => format!(
+                "RUSTFLAGS=\"--cfg loom\" cargo test --release -p {}",
+                self.package
+            ),
             Kind::Runs
             | Kind::Panics
             | Kind::ExitsEarly
             | Kind::Leaks
             | Kind::LosesUpdates
-            | Kind::Deadlocks
             | Kind::Service => format!("cargo run -p {}", self.package),
         }
     }

@@ -2,7 +2,7 @@
 //! folds, the line under it, the dependencies to add, the output and the "Break it" box.
 
 use super::Book;
-use crate::declaration::{self, Fails, Kind, Listing, LoomVerdict};
+use crate::declaration::{self, Claim, Fails, Kind, Listing, LoomVerdict};
 use crate::{deps, fold};
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -164,6 +164,15 @@ fn output(l: &Listing) -> Result<String> {
         l.run_command(),
         if output.ends_with('\n') { "" } else { "\n" }
     )?;
+    // The panic is on stderr, which the block above leaves out (its thread name and
+    // location are the reader's own): say how the run ends.
+    if let Claim::Panics { panic, .. } = &l.claim {
+        writeln!(
+            md,
+            "<p class=\"listing-output-label\">Then it panics, with a message that includes <code>{}</code>, and exits with status 101.</p>\n",
+            html_escape(panic)
+        )?;
+    }
     Ok(md)
 }
 
@@ -220,13 +229,9 @@ fn break_it(l: &Listing) -> Result<String> {
         return Ok(String::new());
     }
     let mut body = String::new();
-    let intro = match l.breaks.len() {
-        1 => "This edit breaks what the listing shows. Try it in your copy, and see it caught:"
-            .to_string(),
-        n => format!(
-            "Each of these {n} edits breaks something the listing shows. Try them in your copy, and see each one caught:"
-        ),
-    };
+    // A listing that must not compile is "broken" by an edit that fixes an error in it.
+    let fixes = l.kind() == Kind::CompileFail;
+    let intro = break_it_intro(l.breaks.len(), fixes);
     writeln!(body, "{intro}\n")?;
     for (i, b) in l.breaks.iter().enumerate() {
         let file = b.file.as_deref().unwrap_or_else(|| {
@@ -255,23 +260,16 @@ fn break_it(l: &Listing) -> Result<String> {
             writeln!(body, "   {line}")?;
         }
         writeln!(body, "   {fence}\n")?;
-        let what = match &b.fails {
-            Fails::Output => "what it prints, or how it exits, no longer matches the book",
-            Fails::Compile if l.kind() == Kind::CompileFail => {
-                "the compiler no longer reports the errors shown"
-            }
-            Fails::Compile => "the compiler rejects it",
-            Fails::Loom => "loom's verdict flips",
-            Fails::Schedule if l.kind().facts().loom == LoomVerdict::Passes => {
-                "the number of runs loom makes changes"
-            }
-            Fails::Schedule => "loom no longer fails in the interleaving drawn above",
-            Fails::Test(_) => "the test fails",
-        };
+        let what = what_fails(l, &b.fails, fixes);
         writeln!(body, "   Run `{}`: {what}.", l.own_check_command(&b.fails))?;
         if let Ok(record) = fs_err::read_to_string(l.break_record(b)) {
             let fence = fence_for(&record);
-            writeln!(body, "   What that printed:")?;
+            let header = if fixes {
+                "What it reported instead:"
+            } else {
+                "What that printed:"
+            };
+            writeln!(body, "   {header}")?;
             writeln!(body, "\n   {fence}text")?;
             // A record's marks for what varies from run to run read as an ellipsis.
             for line in record.lines() {
@@ -286,6 +284,40 @@ fn break_it(l: &Listing) -> Result<String> {
     Ok(format!(
         "{fence}admonish example title=\"Break it\", collapsible=true\n{body}{fence}\n\n"
     ))
+}
+
+/// The "Break it" box's first line, for `n` breaks (which fix an error, for a listing
+/// that must not compile).
+fn break_it_intro(n: usize, fixes: bool) -> String {
+    match (n, fixes) {
+        (1, false) => {
+            "This edit breaks what the listing shows. Try it in your copy, and see it caught:"
+                .to_string()
+        }
+        (n, false) => format!(
+            "Each of these {n} edits breaks something the listing shows. Try them in your copy, and see each one caught:"
+        ),
+        (1, true) => "This edit fixes an error the listing shows. Try it in your copy, and see the compiler's report change:"
+            .to_string(),
+        (n, true) => format!(
+            "Each of these {n} edits fixes an error the listing shows. Try them in your copy, and see the compiler's report change:"
+        ),
+    }
+}
+
+/// What the reader's command shows once the break is made.
+fn what_fails(l: &Listing, fails: &Fails, fixes: bool) -> &'static str {
+    match fails {
+        Fails::Output => "what it prints, or how it exits, no longer matches the book",
+        Fails::Compile if fixes => "the compiler no longer reports exactly the errors shown above",
+        Fails::Compile => "the compiler rejects it",
+        Fails::Loom => "loom's verdict flips",
+        Fails::Schedule if l.kind().facts().loom == LoomVerdict::Passes => {
+            "the number of runs loom makes changes"
+        }
+        Fails::Schedule => "loom no longer fails in the interleaving drawn above",
+        Fails::Test(_) => "the test fails",
+    }
 }
 
 fn capitalised(s: &str) -> String {
