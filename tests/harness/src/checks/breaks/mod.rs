@@ -27,7 +27,6 @@ use record::record;
 use scratch::{Scratch, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
 
 /// Counts for the end of the run.
 #[derive(Default)]
@@ -190,13 +189,15 @@ fn queue<'a>(run: &Run<'a>, passed: &mut Passed, p: &mut Problems) -> Vec<Job<'a
     }
     // First (each lane keeping its order) the breaks that wait: those whose records say
     // they hang, which wait out a time limit (10 s for a program, libtest's 60 s for a
-    // test), then those of listings whose tests wait on the wall clock. Waiting costs no
-    // CPU while other lanes build; left to the end of a lane, it was a minute of idle
-    // cores in cold runs.
+    // test), then those whose records show a Tokio timeout that elapsed (30 s of real
+    // time for a test off the paused clock) and those of listings whose tests wait on the
+    // wall clock. Waiting costs no CPU while other lanes build; left to the end of a
+    // lane, it was a minute of idle cores in cold runs.
     queue.sort_by_key(|job| {
-        if hangs(&job.l.break_record(job.b)) {
+        let record = fs_err::read_to_string(job.l.break_record(job.b)).unwrap_or_default();
+        if record_hangs(&record) {
             0
-        } else if job.l.kind().facts().waits_on_the_clock {
+        } else if record_times_out(&record) || job.l.kind().facts().waits_on_the_clock {
             1
         } else {
             2
@@ -205,13 +206,15 @@ fn queue<'a>(run: &Run<'a>, passed: &mut Passed, p: &mut Problems) -> Vec<Job<'a
     queue
 }
 
-/// Whether the break's committed record shows a program or test that never finished.
-fn hangs(record: &Path) -> bool {
-    fs_err::read_to_string(record).is_ok_and(|r| record_hangs(&r))
-}
-
+/// Whether a break's record shows a program or test that never finished.
 fn record_hangs(record: &str) -> bool {
     record.contains(crate::run_program::NEVER_FINISHES)
+}
+
+/// Whether a break's record shows a `tokio::time::timeout` that elapsed (its error's
+/// `Debug`): a wait, unless the test runs on the paused clock.
+fn record_times_out(record: &str) -> bool {
+    record.contains("Elapsed(())")
 }
 
 /// One break to check.
@@ -306,6 +309,8 @@ mod unit {
             "../../../../../listings/ch01-week7-goroutines/01-spawn-and-join/breaks/make-the-first-thread-panic-join-returns-err-and-unwrap.txt"
         );
         assert!(!record_hangs(failed) && !record_hangs(panicked));
-        assert!(!hangs(Path::new("no/such/record.txt")));
+        // A timeout that elapsed on the real clock: 30 s of waiting.
+        assert!(record_times_out(failed) && !record_times_out(panicked));
+        assert!(!record_times_out(program) && !record_hangs(""));
     }
 }
