@@ -66,7 +66,8 @@ fn chunks(lines: &[&str]) -> Vec<Chunk> {
             if l.starts_with("//") {
                 i += 1;
             } else if l.starts_with("#[") || l.starts_with("#![") {
-                while i < n && !lines[i].trim_end().ends_with(']') {
+                // `]` ends it, before any trailing `// comment`.
+                while i < n && !without_comment(lines[i]).ends_with(']') {
                     i += 1;
                 }
                 i += 1;
@@ -107,6 +108,13 @@ fn chunks(lines: &[&str]) -> Vec<Chunk> {
         i = end + 1;
     }
     out
+}
+
+/// An attribute line without a trailing `// comment`, trimmed at the end.
+fn without_comment(line: &str) -> &str {
+    line.split_once(" //")
+        .map_or(line, |(code, _)| code)
+        .trim_end()
 }
 
 /// The name a declaration uses for an item: its keyword and identifier (`fn main`,
@@ -460,5 +468,14 @@ fn main() {
             c.iter().map(|c| (c.start, c.end)).collect::<Vec<_>>(),
             [(0, 3), (4, 4), (5, 9)]
         );
+    }
+
+    #[test]
+    fn an_attribute_with_a_comment_after_it_does_not_swallow_its_item() {
+        let src = "#[tokio::main(flavor = \"current_thread\")] // one thread\nasync fn main() {\n    run();\n}\n\n#[cfg(test)]\nmod tests {\n    fn t() {}\n}\n";
+        let hidden = folded(src, &Spec::Auto).unwrap();
+        // `main` and its attribute stay visible; the test module is folded.
+        assert_eq!(&hidden[..4], &[false, false, false, false]);
+        assert!(hidden[5..].iter().all(|h| *h), "{hidden:?}");
     }
 }
