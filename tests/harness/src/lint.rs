@@ -19,6 +19,7 @@ use crate::process;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 /// Which configuration of the harness's one target is built (`--all-targets` lints both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +61,17 @@ fn command(root: &Path, cfg: Cfg, driver: &Path) -> Command {
 }
 
 /// clippy's driver: beside the cargo running this (a rustup toolchain's `bin`), or else
-/// on the PATH; checked to run, so a missing clippy is named as such.
+/// on the PATH; checked to run, so a missing clippy is named as such. Found once a run:
+/// the clippy step and the tests step both build with it.
 fn driver() -> Result<PathBuf> {
+    static DRIVER: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    DRIVER
+        .get_or_init(|| find_driver().map_err(|e| format!("{e:#}")))
+        .clone()
+        .map_err(anyhow::Error::msg)
+}
+
+fn find_driver() -> Result<PathBuf> {
     let beside = std::env::var_os("CARGO")
         .map(PathBuf::from)
         .and_then(|cargo| Some(cargo.parent()?.join("clippy-driver")))

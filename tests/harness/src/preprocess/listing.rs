@@ -260,7 +260,7 @@ fn break_it(l: &Listing) -> Result<String> {
             writeln!(body, "   {line}")?;
         }
         writeln!(body, "   {fence}\n")?;
-        let what = what_fails(l, &b.fails, fixes);
+        let what = what_fails(l, &b.fails);
         writeln!(body, "   Run `{}`: {what}.", l.own_check_command(&b.fails))?;
         if let Ok(record) = fs_err::read_to_string(l.break_record(b)) {
             let fence = fence_for(&record);
@@ -306,10 +306,12 @@ fn break_it_intro(n: usize, fixes: bool) -> String {
 }
 
 /// What the reader's command shows once the break is made.
-fn what_fails(l: &Listing, fails: &Fails, fixes: bool) -> &'static str {
+fn what_fails(l: &Listing, fails: &Fails) -> &'static str {
     match fails {
         Fails::Output => "what it prints, or how it exits, no longer matches the book",
-        Fails::Compile if fixes => "the compiler no longer reports exactly the errors shown above",
+        Fails::Compile if l.kind() == Kind::CompileFail => {
+            "the compiler no longer reports exactly the errors shown above"
+        }
         Fails::Compile => "the compiler rejects it",
         Fails::Loom => "loom's verdict flips",
         Fails::Schedule if l.kind().facts().loom == LoomVerdict::Passes => {
