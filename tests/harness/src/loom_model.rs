@@ -72,7 +72,9 @@ fn run_binary_with(
 /// `dir` (the listing itself, or a copy of it), built into `loom_target`: a passing model
 /// as it is, a failing one copied under `work` (a folder per package) and built against
 /// loom-probe. Every loom build of a run shares that one target directory (the loom step's),
-/// so loom and its dependencies compile once: a second directory cost 26 CPU-s more.
+/// so loom and its dependencies compile once: a second directory cost 26 CPU-s more. So
+/// `work` must be the same folder for every caller (`target/schedules`): a copy of the
+/// same listing elsewhere would be the same cargo unit, and found fresh.
 /// `Ok(Err(why))` if the model did not end as its kind requires, so there is nothing to
 /// draw: `why` says what happened instead.
 pub fn schedule(

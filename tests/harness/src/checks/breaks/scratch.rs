@@ -149,7 +149,12 @@ impl<'a> Scratch<'a> {
     fn schedule_verdict(&self, l: &Listing, copied: &Listing, copy: &Path) -> Result<Verdict> {
         let recorded = fs_err::read_to_string(l.dir.join(crate::schedule::FILE))
             .context("the listing's recorded schedule")?;
-        let work = self.worker.target.join("schedules");
+        // The schedules step's folder, not one of this worker's: cargo hashes a path
+        // package by its place in its own workspace, so two copies of one listing, each a
+        // workspace of its own, are one unit in the shared loom target directory, and the
+        // second build would run the first's binary as fresh. In one folder they are one
+        // copy, rebuilt whenever its files change.
+        let work = self.ctx.target().join("schedules");
         use crate::schedule::Record;
         Ok(
             match crate::loom_model::schedule(
